@@ -1,0 +1,153 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from alp_portal.models import TimeStampedModel
+from alp_portal.roles import is_regional_staff, staff_countries
+from authorities.models import LocalGovernment, Official
+from initiative.enums import Language
+
+from .enums import RecognitionKind, RecognitionStatus
+
+# No look-alike characters (0/O, 1/I/L), so that a code read off paper can be typed back.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12  # 31**12 ≈ 7.9e17 codes: not guessable, short enough to type.
+
+
+def new_recognition_code():
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Regional staff: all; country staff: their countries; an official: their own and their government's."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_regional_staff(user):
+            return self.all()
+        countries = staff_countries(user)
+        if countries:
+            return self.filter(
+                Q(official__local_government__country__in=countries) | Q(local_government__country__in=countries)
+            )
+        own_governments = LocalGovernment.objects.filter(officials__user=user)
+        return self.filter(Q(official__user=user) | Q(local_government__in=own_governments))
+
+    def valid(self):
+        return self.filter(status=RecognitionStatus.ISSUED)
+
+
+class Recognition(TimeStampedModel):
+    """A person's certificate or a local government's recognition as Autoridad Local Precursora."""
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("initiative")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=RecognitionKind.choices)
+    official = models.ForeignKey(
+        "authorities.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions",
+        verbose_name=_("official"),
+    )
+    local_government = models.ForeignKey(
+        "authorities.LocalGovernment", on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions",
+        verbose_name=_("local government"),
+    )
+    code = models.CharField(
+        _("verification code"), max_length=20, unique=True, default=new_recognition_code, editable=False
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
+    holder_name = models.CharField(
+        _("holder's name"), max_length=300, help_text=_("As printed on the certificate at the time of issue.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RecognitionStatus.choices, default=RecognitionStatus.ISSUED)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    pdf = models.FileField(_("PDF"), upload_to="recognitions/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "official"],
+                condition=Q(kind=RecognitionKind.PERSON),
+                name="recognition_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["initiative", "local_government"],
+                condition=Q(kind=RecognitionKind.GOVERNMENT),
+                name="recognition_one_per_government",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=RecognitionKind.PERSON, official__isnull=False, local_government__isnull=True)
+                    | Q(kind=RecognitionKind.GOVERNMENT, official__isnull=True, local_government__isnull=False)
+                ),
+                name="recognition_holder_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RecognitionStatus.ISSUED, revoked_at__isnull=True)
+                    | (
+                        Q(status=RecognitionStatus.REVOKED, revoked_at__isnull=False)
+                        & ~Q(revocation_reason="")
+                    )
+                ),
+                name="recognition_revocation_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder_name} · {self.initiative} ({self.code})"
+
+
+class EligibilityOverrideQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(official__in=Official.objects.for_user(user))
+
+
+class EligibilityOverride(TimeStampedModel):
+    """A staff decision that a person is (or is not) eligible, whatever attendance says, and why."""
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="eligibility_overrides",
+        verbose_name=_("initiative"),
+    )
+    official = models.ForeignKey(
+        "authorities.Official", on_delete=models.CASCADE, related_name="eligibility_overrides",
+        verbose_name=_("official"),
+    )
+    eligible = models.BooleanField(_("eligible"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+
+    objects = EligibilityOverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("eligibility override")
+        verbose_name_plural = _("eligibility overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "official"], name="eligibility_override_once"),
+            models.CheckConstraint(condition=~Q(reason=""), name="eligibility_override_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.official} · {self.initiative}"

@@ -1,0 +1,422 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from alp_portal.models import TimeStampedModel
+from alp_portal.roles import is_staff_member
+from authorities.models import LocalGovernment, Official
+from initiative.models import Initiative
+
+from .enums import (
+    ActionStatus,
+    AttendanceSource,
+    AttendanceStatus,
+    ContributionKind,
+    EventKind,
+    QuestionnaireKind,
+    SubmissionStatus,
+)
+
+
+def _official_scope(user, prefix="official"):
+    """Rows that belong to officials the user may see (their country, themselves, or all for regional staff)."""
+    return Q(**{f"{prefix}__in": Official.objects.for_user(user)})
+
+
+def _government_scope(user, prefix="local_government"):
+    return Q(**{f"{prefix}__in": LocalGovernment.objects.for_user(user)})
+
+
+def _initiative_scope(user, prefix="initiative"):
+    return Q(**{f"{prefix}__in": Initiative.objects.for_user(user)})
+
+
+class EventQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if is_staff_member(user):
+            return self.all()
+        return self.filter(_initiative_scope(user))
+
+
+class Event(TimeStampedModel):
+    """The launch, a workshop edition, or another meeting of an initiative."""
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="events", verbose_name=_("initiative")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    edition = models.PositiveSmallIntegerField(
+        _("edition"), null=True, blank=True, help_text=_("Number of the workshop edition (1, 2, ...).")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_virtual = models.BooleanField(_("virtual"), default=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["initiative", "kind", "edition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"], condition=Q(kind=EventKind.LAUNCH), name="event_one_launch_per_initiative"
+            ),
+            models.UniqueConstraint(
+                fields=["initiative", "edition"],
+                condition=Q(kind=EventKind.WORKSHOP),
+                name="event_workshop_edition_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=EventKind.WORKSHOP) | Q(edition__isnull=False),
+                name="event_workshop_has_edition",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(event__in=Event.objects.for_user(user))
+
+
+class Session(TimeStampedModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/Argentina/Buenos_Aires", help_text=_("The organisers' time zone.")
+    )
+    meeting_url = models.URLField(_("meeting link"), blank=True, help_text=_("Shown only to registered participants."))
+    recording_url = models.URLField(_("recording link"), blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.title}"
+
+    @property
+    def duration_minutes(self):
+        return (self.ends_at - self.starts_at).total_seconds() / 60
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(session__in=Session.objects.for_user(user))
+
+
+class AgendaItem(models.Model):
+    """A line of a session's agenda: time, activity, facilitator (as in the CRM programme)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("session"))
+    starts_at = models.TimeField(_("time"))
+    activity = models.CharField(_("activity"), max_length=300)
+    facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["session", "starts_at"]
+
+    def __str__(self):
+        return f"{self.starts_at:%H:%M} {self.activity}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(_official_scope(user))
+
+
+class Registration(TimeStampedModel):
+    """An official registered for one workshop edition. One edition per official and initiative."""
+
+    official = models.ForeignKey(
+        "authorities.Official", on_delete=models.CASCADE, related_name="registrations", verbose_name=_("official")
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
+    # Repeats event.initiative so that the database can enforce one edition per initiative.
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="+", verbose_name=_("initiative")
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["official", "initiative"], name="registration_one_edition_per_initiative"),
+        ]
+
+    def __str__(self):
+        return f"{self.official} · {self.event}"
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(_official_scope(user))
+
+    def present(self):
+        return self.filter(status=AttendanceStatus.PRESENT)
+
+
+class Attendance(TimeStampedModel):
+    """Whether an official took part in a session, for how long, and where that fact comes from."""
+
+    official = models.ForeignKey(
+        "authorities.Official", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("official")
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session"))
+    status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices)
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True, help_text=_("Minutes attended."))
+    source = models.CharField(_("source"), max_length=20, choices=AttendanceSource.choices, default=AttendanceSource.MANUAL)
+    source_reference = models.CharField(
+        _("source reference"), max_length=200, blank=True, help_text=_("The imported report (file name and digest).")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["session", "official"]
+        constraints = [
+            models.UniqueConstraint(fields=["official", "session"], name="attendance_once_per_session"),
+            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.official} · {self.session}: {self.get_status_display()}"
+
+
+class AutomapeoQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(_government_scope(user))
+
+
+class Automapeo(TimeStampedModel):
+    """The self-assessment (Automapeo de gestión) of one local government in one initiative."""
+
+    local_government = models.ForeignKey(
+        "authorities.LocalGovernment", on_delete=models.CASCADE, related_name="automapeos",
+        verbose_name=_("local government"),
+    )
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="automapeos", verbose_name=_("initiative")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"), default=1, help_text=_("Raised on every save, so that concurrent edits are detected.")
+    )
+
+    objects = AutomapeoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Automapeo")
+        verbose_name_plural = _("Automapeos")
+        ordering = ["initiative", "local_government"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_government", "initiative"], name="automapeo_one_per_government"),
+            models.CheckConstraint(
+                condition=~Q(status=SubmissionStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+                name="automapeo_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Automapeo · {self.local_government} · {self.initiative}"
+
+
+class AutomapeoActionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(automapeo__in=Automapeo.objects.for_user(user))
+
+
+class AutomapeoAction(TimeStampedModel):
+    """An action of a local government, linked to the GCM objectives and guiding principles it relates to."""
+
+    automapeo = models.ForeignKey(Automapeo, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Automapeo"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.ManyToManyField(
+        "initiative.Objective", related_name="automapeo_actions", blank=True, verbose_name=_("GCM objectives")
+    )
+    principles = models.ManyToManyField(
+        "initiative.GuidingPrinciple", related_name="automapeo_actions", blank=True,
+        verbose_name=_("guiding principles"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    to_strengthen = models.TextField(
+        _("what could be strengthened"), blank=True,
+        help_text=_("How the action could be strengthened by including the GCM's objectives and principles."),
+    )
+
+    objects = AutomapeoActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Automapeo action")
+        verbose_name_plural = _("Automapeo actions")
+        ordering = ["automapeo", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class AlmiContributionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(_government_scope(user))
+
+
+class AlmiContribution(TimeStampedModel):
+    """A challenge, concern or action of a local government for the Integrated Local Migration Agenda."""
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="almi_contributions",
+        verbose_name=_("initiative"),
+    )
+    local_government = models.ForeignKey(
+        "authorities.LocalGovernment", on_delete=models.CASCADE, related_name="almi_contributions",
+        verbose_name=_("local government"),
+    )
+    author = models.ForeignKey(
+        "authorities.Official", on_delete=models.SET_NULL, null=True, blank=True, related_name="almi_contributions",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices)
+    text = models.TextField(_("text"))
+    objectives = models.ManyToManyField(
+        "initiative.Objective", related_name="almi_contributions", blank=True, verbose_name=_("GCM objectives")
+    )
+
+    objects = AlmiContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ALMI contribution")
+        verbose_name_plural = _("ALMI contributions")
+        ordering = ["initiative", "local_government", "created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ContributionKind.values), name="almi_contribution_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.local_government}: {self.text[:60]}"
+
+
+class AlmiAgendaItemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if is_staff_member(user):
+            return self.all()
+        return self.filter(_initiative_scope(user))
+
+
+class AlmiAgendaItem(TimeStampedModel):
+    """An item of the systematized ALMI: contributions grouped by staff under a title and a theme."""
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="almi_items", verbose_name=_("initiative")
+    )
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices)
+    objectives = models.ManyToManyField(
+        "initiative.Objective", related_name="almi_items", blank=True, verbose_name=_("GCM objectives")
+    )
+    contributions = models.ManyToManyField(
+        AlmiContribution, related_name="agenda_items", blank=True, verbose_name=_("contributions")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = AlmiAgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ALMI agenda item")
+        verbose_name_plural = _("ALMI agenda items")
+        ordering = ["initiative", "theme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "title"], name="almi_item_title_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class QuestionnaireResponseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(_official_scope(user))
+
+
+class QuestionnaireResponse(TimeStampedModel):
+    """An entry or exit questionnaire (CRM programme): knowledge before and after, expectations, satisfaction."""
+
+    official = models.ForeignKey(
+        "authorities.Official", on_delete=models.CASCADE, related_name="questionnaires", verbose_name=_("official")
+    )
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.CASCADE, related_name="questionnaires", verbose_name=_("initiative")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionnaireKind.choices)
+    knowledge = models.PositiveSmallIntegerField(
+        _("knowledge of the subject"), help_text=_("From 1 (none) to 5 (very good).")
+    )
+    expectations = models.TextField(_("expectations"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), null=True, blank=True, help_text=_("Exit questionnaire only: from 1 to 5.")
+    )
+    use_of_learning = models.TextField(_("how I will use what I learned"), blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+
+    objects = QuestionnaireResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        ordering = ["initiative", "official", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["official", "initiative", "kind"], name="questionnaire_one_per_kind"),
+            models.CheckConstraint(condition=Q(knowledge__gte=1, knowledge__lte=5), name="questionnaire_knowledge_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="questionnaire_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=QuestionnaireKind.EXIT) | Q(satisfaction__isnull=True),
+                name="questionnaire_satisfaction_on_exit_only",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=QuestionnaireKind.values), name="questionnaire_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.official}"
