@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from alp_portal.admin import ScopedAdmin, ScopedTabularInline, country_filter
+from alp_portal.roles import is_regional_staff
+
+from .models import CountryOffice, Invitation, LocalGovernment, Official
+
+
+@admin.register(CountryOffice)
+class CountryOfficeAdmin(ScopedAdmin):
+    list_display = ["name", "country"]
+    search_fields = ["name"]
+    list_filter = [country_filter("country")]
+    filter_horizontal = ["staff"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            kwargs["queryset"] = db_field.related_model.objects.filter(is_staff=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OfficialInline(ScopedTabularInline):
+    model = Official
+    fields = ["first_name", "last_name", "position", "role_kind", "email", "language"]
+    country_staff_can_edit = True
+    show_change_link = True
+
+
+@admin.register(LocalGovernment)
+class LocalGovernmentAdmin(ScopedAdmin):
+    country_staff_can_edit = True
+    list_display = ["name", "country", "region", "kind", "criteria_count"]
+    list_filter = [
+        country_filter("country"),
+        "kind",
+        "has_local_mgi",
+        "in_hub_repository",
+        "mercociudades_member",
+        "has_gcm_pledge",
+        "in_mayors_mechanism",
+        "signed_marrakech_declaration",
+    ]
+    search_fields = ["name", "region"]
+    inlines = [OfficialInline]
+    fieldsets = [
+        (None, {"fields": ["name", "country", "region", "kind", ("latitude", "longitude"), "public_consent"]}),
+        (_("Selection criteria"), {"fields": list(LocalGovernment.CRITERIA)}),
+    ]
+
+    @admin.display(description=_("criteria met"))
+    def criteria_count(self, obj):
+        return len(obj.criteria_met)
+
+
+@admin.register(Official)
+class OfficialAdmin(ScopedAdmin):
+    country_staff_can_edit = True
+    list_display = ["full_name", "position", "role_kind", "email", "local_government", "language", "has_account"]
+    list_select_related = ["local_government"]
+    list_filter = [country_filter("local_government__country"), "role_kind", "gender", "language"]
+    search_fields = ["first_name", "last_name", "email", "local_government__name"]
+    autocomplete_fields = ["local_government"]
+    readonly_fields = ["user"]
+    fields = [
+        ("first_name", "last_name"),
+        "position",
+        "role_kind",
+        "email",
+        "local_government",
+        ("language", "time_zone"),
+        "gender",
+        "public_consent",
+        "user",
+    ]
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description=_("account"), boolean=True)
+    def has_account(self, obj):
+        return obj.user_id is not None
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdmin):
+    list_display = ["official", "local_government", "initiative", "status", "sent_at", "accepted_at"]
+    list_select_related = ["official__local_government", "initiative"]
+    list_filter = ["initiative", "status", country_filter("official__local_government__country")]
+    search_fields = ["official__first_name", "official__last_name", "official__email"]
+    autocomplete_fields = ["official", "initiative"]
+    readonly_fields = ["sent_at", "accepted_at"]
+    date_hierarchy = "sent_at"
+
+    @admin.display(description=_("local government"), ordering="official__local_government__name")
+    def local_government(self, obj):
+        return obj.official.local_government
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_regional_staff(request.user):
+            fields.append("status")
+        return fields

@@ -1,0 +1,150 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from alp_portal.admin import ScopedAdmin, ScopedTabularInline
+from alp_portal.roles import is_regional_staff
+
+from .enums import Stage
+from .models import GoodPractice, GuidingPrinciple, Initiative, Objective, Resource, StageTransition
+from .stages import StageError, advance_stage, initiative_figures, stage_overview
+
+
+class StageTransitionInline(ScopedTabularInline):
+    model = StageTransition
+    fields = ["from_stage", "to_stage", "by", "at", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # written by advance_stage only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(ScopedAdmin):
+    list_display = ["name", "year", "region", "stage"]
+    list_filter = ["stage", "year"]
+    search_fields = ["name", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["stage"]
+    inlines = [StageTransitionInline]
+    change_form_template = "admin/initiative/initiative/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "year", "region", "description", "stage"]}),
+        (
+            gettext_lazy("Certification rule"),
+            {"fields": ["require_launch", "min_workshop_sessions", "attendance_threshold_percent"]},
+        ),
+        (gettext_lazy("Workshop stage"), {"fields": ["submissions_close_at"]}),
+        (gettext_lazy("Certificates"), {"fields": ["signatory_name", "signatory_title"]}),
+    ]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<int:object_id>/advance/",
+                self.admin_site.admin_view(require_POST(self.advance_view)),
+                name="{}_{}_advance".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        initiative = self.get_object(request, object_id)
+        if initiative is not None:
+            extra_context.update(
+                stage_overview=stage_overview(initiative),
+                stage_figures=initiative_figures(initiative),
+                next_stage=initiative.stage_enum.next(),
+                can_advance=is_regional_staff(request.user),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def advance_view(self, request, object_id):
+        initiative = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not is_regional_staff(request.user):
+            raise PermissionDenied
+        try:
+            transition = advance_stage(
+                initiative=initiative,
+                to=request.POST.get("to", ""),
+                by=request.user,
+                note=request.POST.get("note", ""),
+            )
+        except ValueError:
+            messages.error(request, _("Choose a stage to move to."))
+        except StageError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("“%(initiative)s” moved to the stage “%(stage)s”.")
+                % {"initiative": initiative, "stage": Stage(transition.to_stage).label},
+            )
+        return redirect(reverse("admin:initiative_initiative_change", args=[initiative.pk]))
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(ScopedAdmin):
+    list_display = ["initiative", "from_stage", "to_stage", "by", "at"]
+    list_select_related = ["initiative", "by"]
+    list_filter = ["initiative", "to_stage"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ScopedAdmin):
+    list_display = ["number", "title_es", "title_pt", "title_en"]
+    search_fields = ["title_es", "title_pt", "title_en", "label_es", "=number"]
+
+    def has_add_permission(self, request, *args):
+        return False  # the 23 objectives are fixed by the Global Compact
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GuidingPrinciple)
+class GuidingPrincipleAdmin(ScopedAdmin):
+    list_display = ["number", "title_es", "title_pt", "title_en"]
+    search_fields = ["title_es", "title_pt", "title_en", "=number"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GoodPractice)
+class GoodPracticeAdmin(ScopedAdmin):
+    list_display = ["title", "place", "country", "period", "from_handbook"]
+    list_filter = ["from_handbook", "objectives"]
+    search_fields = ["title", "place", "description"]
+    autocomplete_fields = ["objectives"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(ScopedAdmin):
+    list_display = ["title", "kind", "language", "initiative", "is_public"]
+    list_select_related = ["initiative"]
+    list_filter = ["kind", "language", "is_public", "initiative"]
+    search_fields = ["title"]

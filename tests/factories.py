@@ -1,0 +1,99 @@
+"""Factories for tests: plain functions that create valid rows with sensible defaults. Pass what matters."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from alp_portal.roles import REGIONAL_STAFF_GROUP
+from authorities.enums import InvitationStatus
+from authorities.models import CountryOffice, Invitation, LocalGovernment, Official
+from initiative.models import Initiative
+from workshops.enums import AttendanceStatus, EventKind
+from workshops.models import Attendance, Event, Session
+
+_seq = itertools.count(1)
+
+
+def n():
+    return next(_seq)
+
+
+def make_user(email=None, *, is_staff=False, password="password", **extra):
+    email = email or f"user{n()}@example.org"
+    return get_user_model().objects.create_user(
+        username=email, email=email, password=password, is_staff=is_staff, **extra
+    )
+
+
+def make_regional_staff(email=None):
+    user = make_user(email or f"regional{n()}@iom.test", is_staff=True)
+    user.groups.add(Group.objects.get(name=REGIONAL_STAFF_GROUP))
+    return user
+
+
+def make_country_office(country="AR", name=None):
+    office, _ = CountryOffice.objects.get_or_create(country=country, defaults={"name": name or f"OIM {country}"})
+    return office
+
+
+def make_country_staff(country="AR", email=None):
+    user = make_user(email or f"co-{country.lower()}{n()}@iom.test", is_staff=True)
+    make_country_office(country).staff.add(user)
+    return user
+
+
+def make_initiative(**fields):
+    i = n()
+    defaults = {"name": f"ALP {i}", "slug": f"alp-{i}", "year": 2023, "region": "South America"}
+    defaults.update(fields)
+    return Initiative.objects.create(**defaults)
+
+
+def make_government(country="AR", name=None, **fields):
+    return LocalGovernment.objects.create(name=name or f"Municipio {n()}", country=country, **fields)
+
+
+def make_official(government=None, *, user=None, email=None, **fields):
+    i = n()
+    government = government or make_government()
+    defaults = {"first_name": f"Nombre{i}", "last_name": f"Apellido{i}", "email": email or f"official{i}@example.org"}
+    defaults.update(fields)
+    return Official.objects.create(local_government=government, user=user, **defaults)
+
+
+def make_official_user(government=None, **fields):
+    """An official with a user account, as after accepting the invitation."""
+    official = make_official(government, **fields)
+    official.user = make_user(official.email)
+    official.save(update_fields=["user"])
+    return official
+
+
+def invite(official, initiative, status=InvitationStatus.SENT):
+    sent_at = None if status == InvitationStatus.PENDING else timezone.now()
+    accepted_at = timezone.now() if status == InvitationStatus.ACCEPTED else None
+    return Invitation.objects.create(
+        official=official, initiative=initiative, status=status, sent_at=sent_at, accepted_at=accepted_at
+    )
+
+
+def make_event(initiative, kind=EventKind.LAUNCH, edition=None, **fields):
+    if kind == EventKind.WORKSHOP and edition is None:
+        edition = Event.objects.filter(initiative=initiative, kind=kind).count() + 1
+    title = fields.pop("title", f"{kind} {edition or ''}".strip())
+    return Event.objects.create(initiative=initiative, kind=kind, edition=edition, title=title, **fields)
+
+
+def make_session(event, *, starts_at=None, minutes=120, **fields):
+    starts_at = starts_at or timezone.now() - timedelta(days=30)
+    return Session.objects.create(
+        event=event, title=fields.pop("title", f"Session {n()}"), starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes), **fields
+    )
+
+
+def attend(official, session, status=AttendanceStatus.PRESENT, minutes=None):
+    return Attendance.objects.create(official=official, session=session, status=status, minutes=minutes)
