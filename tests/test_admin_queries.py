@@ -1,0 +1,186 @@
+"""Every admin changelist costs the same number of queries with one row and with many, for each staff role;
+every change page loads with a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from authorities.models import CountryOffice, Invitation, LocalGovernment, Official
+from certificates.enums import RecognitionKind
+from certificates.models import EligibilityOverride, Recognition
+from initiative.models import GoodPractice, Initiative, Resource, StageTransition
+from tests import factories as f
+from tests.test_admin_scoping import MODELS, world  # noqa: F401  (the fixture)
+from workshops.enums import ContributionKind, EventKind, QuestionnaireKind
+from workshops.models import (
+    AlmiAgendaItem,
+    AlmiContribution,
+    Attendance,
+    Automapeo,
+    Event,
+    QuestionnaireResponse,
+    Registration,
+    Session,
+)
+
+pytestmark = pytest.mark.django_db
+
+MANY = 500
+
+
+def _officials(w, count, prefix):
+    government = w["a"]["localgovernment"]
+    return Official.objects.bulk_create(
+        Official(first_name=f"{prefix}{i}", last_name="Pérez", email=f"{prefix}{i}@example.org",
+                 local_government=government)
+        for i in range(count)
+    )
+
+
+def _sessions(w, count):
+    start = timezone.now() - timedelta(days=400)
+    return Session.objects.bulk_create(
+        Session(event=w["event"], title=f"S{i}", starts_at=start + timedelta(hours=3 * i),
+                ends_at=start + timedelta(hours=3 * i + 2))
+        for i in range(count)
+    )
+
+
+def add_rows(model, w, count):
+    """Add `count` rows of `model`, visible to regional staff and to the country office of Argentina."""
+    initiative, regional = w["initiative"], w["regional"]
+    if model == "initiative":
+        Initiative.objects.bulk_create(
+            Initiative(name=f"I{i}", slug=f"i-{i}", year=2024, region="Sur") for i in range(count)
+        )
+    elif model == "stagetransition":
+        initiatives = Initiative.objects.bulk_create(
+            Initiative(name=f"I{i}", slug=f"i-{i}", year=2024, region="Sur") for i in range(count)
+        )
+        StageTransition.objects.bulk_create(
+            StageTransition(initiative=i, from_stage="mapping", to_stage="launch", by=regional) for i in initiatives
+        )
+    elif model in ("objective", "guidingprinciple"):
+        pytest.skip("fixed reference data: 23 objectives and 10 principles")
+    elif model == "goodpractice":
+        GoodPractice.objects.bulk_create(GoodPractice(title=f"Práctica {i}", description="-") for i in range(count))
+    elif model == "resource":
+        Resource.objects.bulk_create(Resource(title=f"R{i}", url="https://example.org/r") for i in range(count))
+    elif model == "countryoffice":
+        pytest.skip("one office per country: a country office sees one row")
+    elif model == "localgovernment":
+        LocalGovernment.objects.bulk_create(LocalGovernment(name=f"Municipio {i}", country="AR") for i in range(count))
+    elif model == "official":
+        _officials(w, count, "o")
+    elif model == "invitation":
+        Invitation.objects.bulk_create(
+            Invitation(official=o, initiative=initiative, status="sent", sent_at=timezone.now(), token=f"t{o.pk}")
+            for o in _officials(w, count, "i")
+        )
+    elif model == "event":
+        Event.objects.bulk_create(
+            Event(initiative=initiative, kind=EventKind.OTHER, title=f"E{i}") for i in range(count)
+        )
+    elif model == "session":
+        _sessions(w, count)
+    elif model == "registration":
+        event = w["b"]["registration"].event
+        Registration.objects.bulk_create(
+            Registration(official=o, event=event, initiative=initiative) for o in _officials(w, count, "r")
+        )
+    elif model == "attendance":
+        session = w["session"]
+        Attendance.objects.bulk_create(
+            Attendance(official=o, session=session, status="present", minutes=90, confirmed_by=regional)
+            for o in _officials(w, count, "a")
+        )
+    elif model == "automapeo":
+        governments = LocalGovernment.objects.bulk_create(
+            LocalGovernment(name=f"Municipio {i}", country="AR") for i in range(count)
+        )
+        Automapeo.objects.bulk_create(Automapeo(local_government=g, initiative=initiative) for g in governments)
+    elif model == "almicontribution":
+        AlmiContribution.objects.bulk_create(
+            AlmiContribution(initiative=initiative, local_government=w["a"]["localgovernment"],
+                             author=w["a"]["official"], kind=ContributionKind.ACTION, text=f"Acción {i}")
+            for i in range(count)
+        )
+    elif model == "almiagendaitem":
+        AlmiAgendaItem.objects.bulk_create(
+            AlmiAgendaItem(initiative=initiative, title=f"Ítem {i}", kind=ContributionKind.ACTION)
+            for i in range(count)
+        )
+    elif model == "questionnaireresponse":
+        QuestionnaireResponse.objects.bulk_create(
+            QuestionnaireResponse(official=o, initiative=initiative, kind=QuestionnaireKind.ENTRY, knowledge=2)
+            for o in _officials(w, count, "q")
+        )
+    elif model == "recognition":
+        Recognition.objects.bulk_create(
+            Recognition(initiative=initiative, kind=RecognitionKind.PERSON, official=o, holder_name=o.full_name,
+                        issued_at=timezone.now(), issued_by=regional, code=f"CODE-{o.pk}")
+            for o in _officials(w, count, "c")
+        )
+    elif model == "eligibilityoverride":
+        EligibilityOverride.objects.bulk_create(
+            EligibilityOverride(initiative=initiative, official=o, eligible=False, reason="-", decided_by=regional)
+            for o in _officials(w, count, "e")
+        )
+    else:  # pragma: no cover - a new model must be added here
+        raise AssertionError(f"no builder for {model}")
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.parametrize("role", ["country_x", "regional"])
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_admin_changelist_queries_do_not_grow_with_rows(client, world, model, role):  # noqa: F811
+    app = MODELS[model][0]
+    client.force_login(world["users"][role])
+    url = reverse(f"admin:{app}_{model}_changelist")
+    client.get(url)  # warm the per-process caches (content types, translations)
+    few, _ = count_queries(client, url)
+    add_rows(model, world, MANY)
+    many, response = count_queries(client, url)
+    assert len(response.context["cl"].result_list) == 50  # a full page: the many rows are there
+    assert many == few
+
+
+@pytest.mark.parametrize("role", ["country_x", "regional"])
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_admin_change_page_query_count_is_fixed(client, world, model, role):  # noqa: F811
+    app, scoped, _ = MODELS[model]
+    obj = world["a"][model] if scoped else world[model]
+    client.force_login(world["users"][role])
+    url = reverse(f"admin:{app}_{model}_change", args=[obj.pk])
+    client.get(url)
+    first, _ = count_queries(client, url)
+    again, _ = count_queries(client, url)
+    assert first == again
+    assert first <= 40
+
+
+def test_admin_initiative_page_queries_do_not_grow_with_participants(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    initiative = world["initiative"]
+    url = reverse("admin:initiative_initiative_change", args=[initiative.pk])
+    client.get(url)
+    few, _ = count_queries(client, url)
+    session = world["session"]
+    for official in _officials(world, 200, "p"):
+        f.invite(official, initiative)
+        f.attend(official, session, minutes=100)
+    many, response = count_queries(client, url)
+    assert many == few
+    launch = next(row for row in response.context["stage_figures"] if row.stage == "launch")
+    assert launch.figures.people == 202
+    assert CountryOffice.objects.count() == 2
