@@ -91,9 +91,7 @@ class CountryListFilter(admin.SimpleListFilter):
     field_path = "country"
 
     def lookups(self, request, model_admin):
-        codes = (
-            model_admin.get_queryset(request).order_by().values_list(self.field_path, flat=True).distinct()
-        )
+        codes = model_admin.get_queryset(request).order_by().values_list(self.field_path, flat=True).distinct()
         return sorted(((code, all_countries.name(code)) for code in codes if code), key=lambda item: str(item[1]))
 
     def queryset(self, request, queryset):
@@ -104,4 +102,3 @@ class CountryListFilter(admin.SimpleListFilter):
 
 def country_filter(path):
     return type("CountryFilter", (CountryListFilter,), {"field_path": path})
-

@@ -44,7 +44,10 @@ class LocalGovernmentAdmin(ScopedAdmin):
     search_fields = ["name", "region"]
     inlines = [OfficialInline]
     fieldsets = [
-        (None, {"fields": ["name", "country", "region", "kind", ("latitude", "longitude"), "public_consent"]}),
+        (
+            None,
+            {"fields": ["name", "country", "region", "kind", ("latitude", "longitude"), "public_consent"]},
+        ),
         (_("Selection criteria"), {"fields": list(LocalGovernment.CRITERIA)}),
     ]
 
@@ -56,7 +59,15 @@ class LocalGovernmentAdmin(ScopedAdmin):
 @admin.register(Official)
 class OfficialAdmin(ScopedAdmin):
     country_staff_can_edit = True
-    list_display = ["full_name", "position", "role_kind", "email", "local_government", "language", "has_account"]
+    list_display = [
+        "full_name",
+        "position",
+        "role_kind",
+        "email",
+        "local_government",
+        "language",
+        "has_account",
+    ]
     list_select_related = ["local_government"]
     list_filter = [country_filter("local_government__country"), "role_kind", "gender", "language"]
     search_fields = ["first_name", "last_name", "email", "local_government__name"]

@@ -58,14 +58,21 @@ class LocalGovernment(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
     region = models.CharField(
-        _("region"), max_length=200, blank=True, help_text=_("State, province or department within the country.")
+        _("region"),
+        max_length=200,
+        blank=True,
+        help_text=_("State, province or department within the country."),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=GovernmentKind.choices, default=GovernmentKind.MUNICIPALITY)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=GovernmentKind.choices, default=GovernmentKind.MUNICIPALITY
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     # The selection criteria of the regional mapping (report, January 2024; Call to Local Action).
     has_local_mgi = models.BooleanField(
-        _("local MGI"), default=False, help_text=_("Has carried out a local Migration Governance Indicators assessment.")
+        _("local MGI"),
+        default=False,
+        help_text=_("Has carried out a local Migration Governance Indicators assessment."),
     )
     in_hub_repository = models.BooleanField(
         _("practice in the Hub repository"),
@@ -98,7 +105,7 @@ class LocalGovernment(TimeStampedModel):
         verbose_name_plural = _("local governments")
         ordering = ["country", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "region", "name"], name="local_government_unique_name"),
+            models.UniqueConstraint(Lower("name"), "country", "region", name="local_government_unique_name"),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="local_government_latitude_range",
@@ -145,11 +152,17 @@ class Official(TimeStampedModel):
     email = models.EmailField(_("e-mail"))
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, blank=True, help_text=_("For example America/Lima. Empty: the portal's.")
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("For example America/Lima. Empty: the portal's."),
     )
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
     local_government = models.ForeignKey(
-        LocalGovernment, on_delete=models.PROTECT, related_name="officials", verbose_name=_("local government")
+        LocalGovernment,
+        on_delete=models.PROTECT,
+        related_name="officials",
+        verbose_name=_("local government"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -199,9 +212,14 @@ def new_invitation_token():
 class Invitation(TimeStampedModel):
     """An official invited to an initiative."""
 
-    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("official"))
+    official = models.ForeignKey(
+        Official, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("official")
+    )
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("initiative")
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("initiative"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING

@@ -27,12 +27,10 @@ class Figures:
             people = ngettext("%(count)d local authority", "%(count)d local authorities", self.people) % {
                 "count": self.people
             }
-            governments = ngettext(
-                "%(count)d local government", "%(count)d local governments", self.governments
-            ) % {"count": self.governments}
-            countries = ngettext("%(count)d country", "%(count)d countries", self.countries) % {
-                "count": self.countries
+            governments = ngettext("%(count)d local government", "%(count)d local governments", self.governments) % {
+                "count": self.governments
             }
+            countries = ngettext("%(count)d country", "%(count)d countries", self.countries) % {"count": self.countries}
             return gettext("%(people)s representing %(governments)s of %(countries)s") % {
                 "people": people,
                 "governments": governments,
@@ -55,8 +53,12 @@ def figures_for_officials(officials):
         countries=Count("local_government__country", distinct=True),
     )
     by_country = [
-        (row["local_government__country"], str(country_names.name(row["local_government__country"])), row["people"],
-         row["governments"])
+        (
+            row["local_government__country"],
+            str(country_names.name(row["local_government__country"])),
+            row["people"],
+            row["governments"],
+        )
         for row in officials.values("local_government__country")
         .annotate(people=Count("pk", distinct=True), governments=Count("local_government", distinct=True))
         .order_by("local_government__country")

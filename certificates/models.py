@@ -45,15 +45,26 @@ class Recognition(TimeStampedModel):
     """A person's certificate or a local government's recognition as Autoridad Local Precursora."""
 
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("initiative")
+        "initiative.Initiative",
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        verbose_name=_("initiative"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RecognitionKind.choices)
     official = models.ForeignKey(
-        "authorities.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions",
+        "authorities.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
         verbose_name=_("official"),
     )
     local_government = models.ForeignKey(
-        "authorities.LocalGovernment", on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions",
+        "authorities.LocalGovernment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
         verbose_name=_("local government"),
     )
     code = models.CharField(
@@ -63,7 +74,9 @@ class Recognition(TimeStampedModel):
     holder_name = models.CharField(
         _("holder's name"), max_length=300, help_text=_("As printed on the certificate at the time of issue.")
     )
-    status = models.CharField(_("status"), max_length=20, choices=RecognitionStatus.choices, default=RecognitionStatus.ISSUED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RecognitionStatus.choices, default=RecognitionStatus.ISSUED
+    )
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
@@ -72,7 +85,11 @@ class Recognition(TimeStampedModel):
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
@@ -83,15 +100,16 @@ class Recognition(TimeStampedModel):
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
         ordering = ["-issued_at"]
+        # One valid recognition per holder: a revoked one stays on record and a corrected one can be issued.
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "official"],
-                condition=Q(kind=RecognitionKind.PERSON),
+                condition=Q(kind=RecognitionKind.PERSON, status=RecognitionStatus.ISSUED),
                 name="recognition_one_per_person",
             ),
             models.UniqueConstraint(
                 fields=["initiative", "local_government"],
-                condition=Q(kind=RecognitionKind.GOVERNMENT),
+                condition=Q(kind=RecognitionKind.GOVERNMENT, status=RecognitionStatus.ISSUED),
                 name="recognition_one_per_government",
             ),
             models.CheckConstraint(
@@ -104,10 +122,7 @@ class Recognition(TimeStampedModel):
             models.CheckConstraint(
                 condition=(
                     Q(status=RecognitionStatus.ISSUED, revoked_at__isnull=True)
-                    | (
-                        Q(status=RecognitionStatus.REVOKED, revoked_at__isnull=False)
-                        & ~Q(revocation_reason="")
-                    )
+                    | (Q(status=RecognitionStatus.REVOKED, revoked_at__isnull=False) & ~Q(revocation_reason=""))
                 ),
                 name="recognition_revocation_complete",
             ),
@@ -126,11 +141,15 @@ class EligibilityOverride(TimeStampedModel):
     """A staff decision that a person is (or is not) eligible, whatever attendance says, and why."""
 
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="eligibility_overrides",
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="eligibility_overrides",
         verbose_name=_("initiative"),
     )
     official = models.ForeignKey(
-        "authorities.Official", on_delete=models.CASCADE, related_name="eligibility_overrides",
+        "authorities.Official",
+        on_delete=models.CASCADE,
+        related_name="eligibility_overrides",
         verbose_name=_("official"),
     )
     eligible = models.BooleanField(_("eligible"))

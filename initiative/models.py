@@ -99,9 +99,7 @@ class StageTransition(models.Model):
     )
     from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices)
     to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -197,9 +195,7 @@ class GoodPractice(TimeStampedModel):
     period = models.CharField(_("period"), max_length=50, blank=True, help_text=_("For example: 2020-2022."))
     description = models.TextField(_("description"))
     url = models.URLField(_("link"), blank=True)
-    objectives = models.ManyToManyField(
-        Objective, related_name="good_practices", verbose_name=_("objectives")
-    )
+    objectives = models.ManyToManyField(Objective, related_name="good_practices", verbose_name=_("objectives"))
     from_handbook = models.BooleanField(_("from the handbook"), default=False)
 
     objects = ReferenceQuerySet.as_manager()
@@ -238,7 +234,9 @@ class Resource(TimeStampedModel):
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
     file = models.FileField(_("file"), upload_to="resources/", blank=True)
     url = models.URLField(_("link"), blank=True)
-    is_public = models.BooleanField(_("public"), default=False, help_text=_("Visible to anyone, not only participants."))
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Visible to anyone, not only participants.")
+    )
 
     objects = ResourceQuerySet.as_manager()
 

@@ -64,9 +64,8 @@ def missing_for(initiative, to):
                 _("The Automapeo and ALMI forms are open until %(date)s: wait, or bring the closing date forward.")
                 % {"date": formats.date_format(timezone.localtime(closes), "DATETIME_FORMAT")}
             )
-    elif to == Stage.DISSEMINATION:
-        if not has_issued_recognitions(initiative):
-            missing.append(_("No recognition has been issued: issue the recognitions first."))
+    elif to == Stage.DISSEMINATION and not has_issued_recognitions(initiative):
+        missing.append(_("No recognition has been issued: issue the recognitions first."))
     return missing
 
 
@@ -134,6 +133,10 @@ def stage_overview(initiative):
         else:
             state = "next" if stage == current.next() else "later"
         rows.append(
-            {"stage": stage, "state": state, "missing": missing_for(initiative, stage) if state == "next" else []}
+            {
+                "stage": stage,
+                "state": state,
+                "missing": missing_for(initiative, stage) if state == "next" else [],
+            }
         )
     return rows

@@ -59,7 +59,11 @@ def make_government(country="AR", name=None, **fields):
 def make_official(government=None, *, user=None, email=None, **fields):
     i = n()
     government = government or make_government()
-    defaults = {"first_name": f"Nombre{i}", "last_name": f"Apellido{i}", "email": email or f"official{i}@example.org"}
+    defaults = {
+        "first_name": f"Nombre{i}",
+        "last_name": f"Apellido{i}",
+        "email": email or f"official{i}@example.org",
+    }
     defaults.update(fields)
     return Official.objects.create(local_government=government, user=user, **defaults)
 
@@ -90,8 +94,11 @@ def make_event(initiative, kind=EventKind.LAUNCH, edition=None, **fields):
 def make_session(event, *, starts_at=None, minutes=120, **fields):
     starts_at = starts_at or timezone.now() - timedelta(days=30)
     return Session.objects.create(
-        event=event, title=fields.pop("title", f"Session {n()}"), starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=minutes), **fields
+        event=event,
+        title=fields.pop("title", f"Session {n()}"),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        **fields,
     )
 
 

@@ -35,8 +35,12 @@ MANY = 500
 def _officials(w, count, prefix):
     government = w["a"]["localgovernment"]
     return Official.objects.bulk_create(
-        Official(first_name=f"{prefix}{i}", last_name="Pérez", email=f"{prefix}{i}@example.org",
-                 local_government=government)
+        Official(
+            first_name=f"{prefix}{i}",
+            last_name="Pérez",
+            email=f"{prefix}{i}@example.org",
+            local_government=government,
+        )
         for i in range(count)
     )
 
@@ -44,8 +48,12 @@ def _officials(w, count, prefix):
 def _sessions(w, count):
     start = timezone.now() - timedelta(days=400)
     return Session.objects.bulk_create(
-        Session(event=w["event"], title=f"S{i}", starts_at=start + timedelta(hours=3 * i),
-                ends_at=start + timedelta(hours=3 * i + 2))
+        Session(
+            event=w["event"],
+            title=f"S{i}",
+            starts_at=start + timedelta(hours=3 * i),
+            ends_at=start + timedelta(hours=3 * i + 2),
+        )
         for i in range(count)
     )
 
@@ -105,14 +113,18 @@ def add_rows(model, w, count):
         Automapeo.objects.bulk_create(Automapeo(local_government=g, initiative=initiative) for g in governments)
     elif model == "almicontribution":
         AlmiContribution.objects.bulk_create(
-            AlmiContribution(initiative=initiative, local_government=w["a"]["localgovernment"],
-                             author=w["a"]["official"], kind=ContributionKind.ACTION, text=f"Acción {i}")
+            AlmiContribution(
+                initiative=initiative,
+                local_government=w["a"]["localgovernment"],
+                author=w["a"]["official"],
+                kind=ContributionKind.ACTION,
+                text=f"Acción {i}",
+            )
             for i in range(count)
         )
     elif model == "almiagendaitem":
         AlmiAgendaItem.objects.bulk_create(
-            AlmiAgendaItem(initiative=initiative, title=f"Ítem {i}", kind=ContributionKind.ACTION)
-            for i in range(count)
+            AlmiAgendaItem(initiative=initiative, title=f"Ítem {i}", kind=ContributionKind.ACTION) for i in range(count)
         )
     elif model == "questionnaireresponse":
         QuestionnaireResponse.objects.bulk_create(
@@ -121,8 +133,15 @@ def add_rows(model, w, count):
         )
     elif model == "recognition":
         Recognition.objects.bulk_create(
-            Recognition(initiative=initiative, kind=RecognitionKind.PERSON, official=o, holder_name=o.full_name,
-                        issued_at=timezone.now(), issued_by=regional, code=f"CODE-{o.pk}")
+            Recognition(
+                initiative=initiative,
+                kind=RecognitionKind.PERSON,
+                official=o,
+                holder_name=o.full_name,
+                issued_at=timezone.now(),
+                issued_by=regional,
+                code=f"CODE-{o.pk}",
+            )
             for o in _officials(w, count, "c")
         )
     elif model == "eligibilityoverride":

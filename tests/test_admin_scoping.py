@@ -69,18 +69,28 @@ def world():
             "automapeo": automapeo,
             "automapeoaction": AutomapeoAction.objects.create(automapeo=automapeo, title=f"Acción {side}"),
             "almicontribution": AlmiContribution.objects.create(
-                initiative=initiative, local_government=government, author=official,
-                kind=ContributionKind.CONCERN, text=f"Inquietud {side}",
+                initiative=initiative,
+                local_government=government,
+                author=official,
+                kind=ContributionKind.CONCERN,
+                text=f"Inquietud {side}",
             ),
             "questionnaireresponse": QuestionnaireResponse.objects.create(
                 official=official, initiative=initiative, kind=QuestionnaireKind.ENTRY, knowledge=3
             ),
             "recognition": Recognition.objects.create(
-                initiative=initiative, kind=RecognitionKind.PERSON, official=official,
-                holder_name=official.full_name, issued_at=timezone.now(), issued_by=regional,
+                initiative=initiative,
+                kind=RecognitionKind.PERSON,
+                official=official,
+                holder_name=official.full_name,
+                issued_at=timezone.now(),
+                issued_by=regional,
             ),
             "eligibilityoverride": EligibilityOverride.objects.create(
-                initiative=initiative, official=official, eligible=True, reason="Asistió por teléfono",
+                initiative=initiative,
+                official=official,
+                eligible=True,
+                reason="Asistió por teléfono",
                 decided_by=regional,
             ),
             "countryoffice": f.make_country_office(country),
@@ -216,8 +226,12 @@ def test_admin_country_staff_cannot_create_government_in_other_country(client, w
     response = client.post(
         reverse("admin:authorities_localgovernment_add"),
         {
-            "name": "Ciudad ajena", "country": "BR", "region": "", "kind": "municipality",
-            "officials-TOTAL_FORMS": "0", "officials-INITIAL_FORMS": "0",
+            "name": "Ciudad ajena",
+            "country": "BR",
+            "region": "",
+            "kind": "municipality",
+            "officials-TOTAL_FORMS": "0",
+            "officials-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

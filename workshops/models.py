@@ -65,7 +65,9 @@ class Event(TimeStampedModel):
         ordering = ["initiative", "kind", "edition"]
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative"], condition=Q(kind=EventKind.LAUNCH), name="event_one_launch_per_initiative"
+                fields=["initiative"],
+                condition=Q(kind=EventKind.LAUNCH),
+                name="event_one_launch_per_initiative",
             ),
             models.UniqueConstraint(
                 fields=["initiative", "edition"],
@@ -94,7 +96,10 @@ class Session(TimeStampedModel):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="America/Argentina/Buenos_Aires", help_text=_("The organisers' time zone.")
+        _("time zone"),
+        max_length=64,
+        default="America/Argentina/Buenos_Aires",
+        help_text=_("The organisers' time zone."),
     )
     meeting_url = models.URLField(_("meeting link"), blank=True, help_text=_("Shown only to registered participants."))
     recording_url = models.URLField(_("recording link"), blank=True)
@@ -125,7 +130,9 @@ class AgendaItemQuerySet(models.QuerySet):
 class AgendaItem(models.Model):
     """A line of a session's agenda: time, activity, facilitator (as in the CRM programme)."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("session"))
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("session")
+    )
     starts_at = models.TimeField(_("time"))
     activity = models.CharField(_("activity"), max_length=300)
     facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
@@ -150,7 +157,10 @@ class Registration(TimeStampedModel):
     """An official registered for one workshop edition. One edition per official and initiative."""
 
     official = models.ForeignKey(
-        "authorities.Official", on_delete=models.CASCADE, related_name="registrations", verbose_name=_("official")
+        "authorities.Official",
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("official"),
     )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
     # Repeats event.initiative so that the database can enforce one edition per initiative.
@@ -170,6 +180,11 @@ class Registration(TimeStampedModel):
     def __str__(self):
         return f"{self.official} · {self.event}"
 
+    def save(self, *args, **kwargs):
+        # `initiative` is a copy of the event's, kept only for the constraint: it can never disagree.
+        self.initiative_id = self.event.initiative_id
+        super().save(*args, **kwargs)
+
 
 class AttendanceQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -183,17 +198,31 @@ class Attendance(TimeStampedModel):
     """Whether an official took part in a session, for how long, and where that fact comes from."""
 
     official = models.ForeignKey(
-        "authorities.Official", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("official")
+        "authorities.Official",
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("official"),
     )
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session"))
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
     status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices)
     minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True, help_text=_("Minutes attended."))
-    source = models.CharField(_("source"), max_length=20, choices=AttendanceSource.choices, default=AttendanceSource.MANUAL)
+    source = models.CharField(
+        _("source"), max_length=20, choices=AttendanceSource.choices, default=AttendanceSource.MANUAL
+    )
     source_reference = models.CharField(
-        _("source reference"), max_length=200, blank=True, help_text=_("The imported report (file name and digest).")
+        _("source reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("The imported report (file name and digest)."),
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -222,16 +251,27 @@ class Automapeo(TimeStampedModel):
     """The self-assessment (Automapeo de gestión) of one local government in one initiative."""
 
     local_government = models.ForeignKey(
-        "authorities.LocalGovernment", on_delete=models.CASCADE, related_name="automapeos",
+        "authorities.LocalGovernment",
+        on_delete=models.CASCADE,
+        related_name="automapeos",
         verbose_name=_("local government"),
     )
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="automapeos", verbose_name=_("initiative")
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="automapeos",
+        verbose_name=_("initiative"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("submitted by"),
     )
     revision = models.PositiveIntegerField(
@@ -264,7 +304,9 @@ class AutomapeoActionQuerySet(models.QuerySet):
 class AutomapeoAction(TimeStampedModel):
     """An action of a local government, linked to the GCM objectives and guiding principles it relates to."""
 
-    automapeo = models.ForeignKey(Automapeo, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Automapeo"))
+    automapeo = models.ForeignKey(
+        Automapeo, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Automapeo")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -272,12 +314,15 @@ class AutomapeoAction(TimeStampedModel):
         "initiative.Objective", related_name="automapeo_actions", blank=True, verbose_name=_("GCM objectives")
     )
     principles = models.ManyToManyField(
-        "initiative.GuidingPrinciple", related_name="automapeo_actions", blank=True,
+        "initiative.GuidingPrinciple",
+        related_name="automapeo_actions",
+        blank=True,
         verbose_name=_("guiding principles"),
     )
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     to_strengthen = models.TextField(
-        _("what could be strengthened"), blank=True,
+        _("what could be strengthened"),
+        blank=True,
         help_text=_("How the action could be strengthened by including the GCM's objectives and principles."),
     )
 
@@ -301,21 +346,32 @@ class AlmiContribution(TimeStampedModel):
     """A challenge, concern or action of a local government for the Integrated Local Migration Agenda."""
 
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="almi_contributions",
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="almi_contributions",
         verbose_name=_("initiative"),
     )
     local_government = models.ForeignKey(
-        "authorities.LocalGovernment", on_delete=models.CASCADE, related_name="almi_contributions",
+        "authorities.LocalGovernment",
+        on_delete=models.CASCADE,
+        related_name="almi_contributions",
         verbose_name=_("local government"),
     )
     author = models.ForeignKey(
-        "authorities.Official", on_delete=models.SET_NULL, null=True, blank=True, related_name="almi_contributions",
+        "authorities.Official",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="almi_contributions",
         verbose_name=_("author"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices)
     text = models.TextField(_("text"))
     objectives = models.ManyToManyField(
-        "initiative.Objective", related_name="almi_contributions", blank=True, verbose_name=_("GCM objectives")
+        "initiative.Objective",
+        related_name="almi_contributions",
+        blank=True,
+        verbose_name=_("GCM objectives"),
     )
 
     objects = AlmiContributionQuerySet.as_manager()
@@ -345,7 +401,10 @@ class AlmiAgendaItem(TimeStampedModel):
     """An item of the systematized ALMI: contributions grouped by staff under a title and a theme."""
 
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="almi_items", verbose_name=_("initiative")
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="almi_items",
+        verbose_name=_("initiative"),
     )
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=300)
@@ -382,10 +441,16 @@ class QuestionnaireResponse(TimeStampedModel):
     """An entry or exit questionnaire (CRM programme): knowledge before and after, expectations, satisfaction."""
 
     official = models.ForeignKey(
-        "authorities.Official", on_delete=models.CASCADE, related_name="questionnaires", verbose_name=_("official")
+        "authorities.Official",
+        on_delete=models.CASCADE,
+        related_name="questionnaires",
+        verbose_name=_("official"),
     )
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="questionnaires", verbose_name=_("initiative")
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="questionnaires",
+        verbose_name=_("initiative"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionnaireKind.choices)
     knowledge = models.PositiveSmallIntegerField(
@@ -406,7 +471,9 @@ class QuestionnaireResponse(TimeStampedModel):
         ordering = ["initiative", "official", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["official", "initiative", "kind"], name="questionnaire_one_per_kind"),
-            models.CheckConstraint(condition=Q(knowledge__gte=1, knowledge__lte=5), name="questionnaire_knowledge_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(knowledge__gte=1, knowledge__lte=5), name="questionnaire_knowledge_1_to_5"
+            ),
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="questionnaire_satisfaction_1_to_5",

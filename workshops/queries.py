@@ -22,7 +22,9 @@ def event_figures(event):
 
 def stage_figures(initiative, kind):
     """Figures of all events of one kind (the launch, or every workshop edition together)."""
-    return figures_for_officials(present_officials(Session.objects.filter(event__initiative=initiative, event__kind=kind)))
+    return figures_for_officials(
+        present_officials(Session.objects.filter(event__initiative=initiative, event__kind=kind))
+    )
 
 
 def officials_meeting_rule(initiative):
