@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import django.utils.timezone
 import django_countries.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -124,7 +125,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('from_stage', models.CharField(choices=[('mapping', 'Mapping and invitations'), ('launch', 'Launch'), ('workshop', 'Workshop'), ('certification', 'Certification'), ('dissemination', 'Dissemination')], max_length=20, verbose_name='from stage')),
                 ('to_stage', models.CharField(choices=[('mapping', 'Mapping and invitations'), ('launch', 'Launch'), ('workshop', 'Workshop'), ('certification', 'Certification'), ('dissemination', 'Dissemination')], max_length=20, verbose_name='to stage')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='initiative.initiative', verbose_name='initiative')),
