@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .views import HomeView
+
+admin.site.site_header = _("ALP Portal · back office")
+admin.site.site_title = _("ALP Portal")
+admin.site.index_title = _("Champion Local Authorities")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
