@@ -97,7 +97,9 @@ def official_for_user(user):
 def current_initiative(official):
     """The initiative an official works in now: the newest one their invitation (sent or accepted) is for."""
     invitation = (
-        Invitation.objects.filter(official=official, status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED])
+        Invitation.objects.filter(
+            official=official, status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED]
+        )
         .select_related("initiative")
         .order_by("-created", "-pk")
         .first()

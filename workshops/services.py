@@ -28,7 +28,10 @@ class SubmissionsClosed(Exception):
         elif self.closed_at:
             message = _(
                 "%(what)s closed on %(date)s: this change was not saved. What was saved before is kept."
-            ) % {"what": what, "date": formats.date_format(timezone.localtime(self.closed_at), "DATETIME_FORMAT")}
+            ) % {
+                "what": what,
+                "date": formats.date_format(timezone.localtime(self.closed_at), "DATETIME_FORMAT"),
+            }
         else:
             message = _("%(what)s are closed: this change was not saved. What was saved before is kept.") % {
                 "what": what
@@ -67,7 +70,7 @@ class ActionInput:
 
 
 def stored_content(action):
-    """The same tuple as ActionInput.content, from a stored action with objectives and principles prefetched."""
+    """ActionInput.content's tuple, from a stored action with its objectives and principles prefetched."""
     return (
         action.title.strip(),
         action.description.strip(),
@@ -112,7 +115,9 @@ def save_automapeo(*, official, initiative, user, revision, actions, submit=Fals
             local_government=official.local_government, initiative=initiative, defaults={"revision": 0}
         )
         automapeo = Automapeo.objects.select_for_update().get(pk=automapeo.pk)
-        stored = list(automapeo.actions.order_by("position", "pk").prefetch_related("objectives", "principles"))
+        stored = list(
+            automapeo.actions.order_by("position", "pk").prefetch_related("objectives", "principles")
+        )
         by_id = {action.pk: action for action in stored}
         unknown = {a.id for a in actions if a.id is not None and a.id not in by_id}
         if unknown and AutomapeoAction.objects.filter(pk__in=unknown).exists():
@@ -205,14 +210,25 @@ def change_almi_contribution(*, contribution, kind, text, objectives):
     return contribution
 
 
-def answer_questionnaire(*, official, initiative, kind, knowledge, expectations="", satisfaction=None,
-                         use_of_learning="", comments=""):
+def answer_questionnaire(
+    *,
+    official,
+    initiative,
+    kind,
+    knowledge,
+    expectations="",
+    satisfaction=None,
+    use_of_learning="",
+    comments="",
+):
     """Store the official's entry or exit questionnaire. One of each per person: answering twice keeps the
     first answer. Returns (response, created). Raises SubmissionsClosed when the questionnaire is closed."""
     kind = QuestionnaireKind(kind)
     if not questionnaire_accepts_answers(initiative, kind):
         raise SubmissionsClosed(initiative, what=_("The questionnaires"))
-    existing = QuestionnaireResponse.objects.filter(official=official, initiative=initiative, kind=kind).first()
+    existing = QuestionnaireResponse.objects.filter(
+        official=official, initiative=initiative, kind=kind
+    ).first()
     if existing is not None:
         return existing, False
     try:

@@ -106,10 +106,16 @@ def summarize_input(data, objectives_by_pk, principles_by_pk):
     return ActionSummary(
         title=data.title,
         description=data.description,
-        objectives=[(c.number, c.title) for pk in sorted(data.objectives, key=lambda pk: objectives_by_pk[pk].number)
-                    for c in [objectives_by_pk[pk]]],
-        principles=[(c.number, c.title) for pk in sorted(data.principles, key=lambda pk: principles_by_pk[pk].number)
-                    for c in [principles_by_pk[pk]]],
+        objectives=[
+            (c.number, c.title)
+            for pk in sorted(data.objectives, key=lambda pk: objectives_by_pk[pk].number)
+            for c in [objectives_by_pk[pk]]
+        ],
+        principles=[
+            (c.number, c.title)
+            for pk in sorted(data.principles, key=lambda pk: principles_by_pk[pk].number)
+            for c in [principles_by_pk[pk]]
+        ],
         status=ActionStatus(data.status).label,
         to_strengthen=data.to_strengthen,
     )
@@ -142,8 +148,12 @@ class AutomapeoView(OfficialPortalMixin, View):
             **self.stage_context(accepts),
             "automapeo": automapeo,
             "submitted": automapeo is not None and automapeo.status == SubmissionStatus.SUBMITTED,
-            "saved_by": display_name(automapeo.last_saved_by) if automapeo and automapeo.last_saved_by_id else "",
-            "submitted_by": display_name(automapeo.submitted_by) if automapeo and automapeo.submitted_by_id else "",
+            "saved_by": display_name(automapeo.last_saved_by)
+            if automapeo and automapeo.last_saved_by_id
+            else "",
+            "submitted_by": display_name(automapeo.submitted_by)
+            if automapeo and automapeo.submitted_by_id
+            else "",
             "formset": formset,
             "empty_form": formset.empty_form if formset is not None else None,
             "revision": revision,
@@ -161,11 +171,16 @@ class AutomapeoView(OfficialPortalMixin, View):
         formset = None
         if stage_accepts_submissions(self.initiative):
             formset = action_formset(
-                actions=actions, objective_choices=self.objective_choices, principle_choices=self.principle_choices
+                actions=actions,
+                objective_choices=self.objective_choices,
+                principle_choices=self.principle_choices,
             )
         return self.render_page(
-            request, formset=formset, revision=automapeo.revision if automapeo else 0,
-            automapeo=automapeo, actions=actions,
+            request,
+            formset=formset,
+            revision=automapeo.revision if automapeo else 0,
+            automapeo=automapeo,
+            actions=actions,
         )
 
     def post(self, request):
@@ -182,33 +197,47 @@ class AutomapeoView(OfficialPortalMixin, View):
         if not stage_accepts_submissions(self.initiative):
             formset.is_valid()
             return self.render_page(
-                request, formset=formset, revision=revision, status=403,
-                alert=SubmissionsClosed(self.initiative).message, **page,
+                request,
+                formset=formset,
+                revision=revision,
+                status=403,
+                alert=SubmissionsClosed(self.initiative).message,
+                **page,
             )
         if not formset.is_valid():
             return self.invalid(request, formset, revision, submitting, page)
         try:
-            result = save_automapeo(
-                official=self.official, initiative=self.initiative, user=request.user,
-                revision=revision, actions=formset.action_inputs(), submit=submitting,
+            save_automapeo(
+                official=self.official,
+                initiative=self.initiative,
+                user=request.user,
+                revision=revision,
+                actions=formset.action_inputs(),
+                submit=submitting,
             )
         except ActionNotFound:
             raise Http404("No such action.") from None
         except StaleAutomapeo as stale:
             return self.conflict(request, formset, stale, page)
         except SubmissionsClosed as closed:
-            return self.render_page(request, formset=formset, revision=revision, status=403, alert=closed.message,
-                                    **page)
+            return self.render_page(
+                request, formset=formset, revision=revision, status=403, alert=closed.message, **page
+            )
         if submitting:
-            messages.success(request, _("Thank you: the Automapeo of %(government)s is submitted.") % {
-                "government": self.government.name})
+            messages.success(
+                request,
+                _("Thank you: the Automapeo of %(government)s is submitted.")
+                % {"government": self.government.name},
+            )
         else:
             messages.success(request, _("Draft saved."))
         return redirect("automapeo")
 
     def bound(self, data, submitting):
         return action_formset(
-            data, objective_choices=self.objective_choices, principle_choices=self.principle_choices,
+            data,
+            objective_choices=self.objective_choices,
+            principle_choices=self.principle_choices,
             submitting=submitting,
         )
 
@@ -219,8 +248,11 @@ class AutomapeoView(OfficialPortalMixin, View):
             return self.render_page(request, formset=formset, revision=revision, **page)
         try:
             result = save_automapeo(
-                official=self.official, initiative=self.initiative, user=request.user,
-                revision=revision, actions=draft.action_inputs(),
+                official=self.official,
+                initiative=self.initiative,
+                user=request.user,
+                revision=revision,
+                actions=draft.action_inputs(),
             )
         except ActionNotFound:
             raise Http404("No such action.") from None
@@ -230,7 +262,11 @@ class AutomapeoView(OfficialPortalMixin, View):
         formset.is_valid()
         automapeo, actions = automapeo_for(self.government, self.initiative)
         return self.render_page(
-            request, formset=formset, revision=result.automapeo.revision, automapeo=automapeo, actions=actions,
+            request,
+            formset=formset,
+            revision=result.automapeo.revision,
+            automapeo=automapeo,
+            actions=actions,
             alert=_("Your changes are saved as a draft. To submit, complete what is marked below."),
         )
 
@@ -246,8 +282,12 @@ class AutomapeoView(OfficialPortalMixin, View):
         yours = [summarize_input(a, objectives, principles) for a in formset.action_inputs() if not a.delete]
         automapeo, actions = automapeo_for(self.government, self.initiative)
         return self.render_page(
-            request, formset=self.bound(data, False), revision=current.revision, status=409,
-            automapeo=automapeo, actions=actions,
+            request,
+            formset=self.bound(data, False),
+            revision=current.revision,
+            status=409,
+            automapeo=automapeo,
+            actions=actions,
             conflict={
                 "theirs": theirs,
                 "yours": yours,
@@ -276,33 +316,46 @@ class AutomapeoAutosaveView(OfficialPortalMixin, View):
         if not formset.is_valid():
             errors = {
                 f"{form.prefix}-{name}": [str(e) for e in errs]
-                for form in formset.forms for name, errs in form.errors.items()
+                for form in formset.forms
+                for name, errs in form.errors.items()
             }
             return JsonResponse(
-                {"message": _("Not saved: check the fields marked in red, then save the draft."), "errors": errors},
+                {
+                    "message": _("Not saved: check the fields marked in red, then save the draft."),
+                    "errors": errors,
+                },
                 status=400,
             )
         try:
             result = save_automapeo(
-                official=self.official, initiative=self.initiative, user=request.user,
-                revision=revision_form.cleaned_data["revision"], actions=formset.action_inputs(),
+                official=self.official,
+                initiative=self.initiative,
+                user=request.user,
+                revision=revision_form.cleaned_data["revision"],
+                actions=formset.action_inputs(),
             )
         except ActionNotFound:
             raise Http404("No such action.") from None
         except StaleAutomapeo:
             return JsonResponse(
-                {"message": _("Someone else from your government saved this Automapeo after you opened it. "
-                              "Your latest changes are not saved yet: press “Save draft” to compare both versions.")},
+                {
+                    "message": _(
+                        "Someone else from your government saved this Automapeo after you opened it. "
+                        "Your latest changes are not saved yet: press “Save draft” to compare both versions."
+                    )
+                },
                 status=409,
             )
         except SubmissionsClosed as closed:
             return JsonResponse({"message": closed.message}, status=403)
         saved_at = formats.time_format(timezone.localtime(result.automapeo.updated), "TIME_FORMAT")
-        return JsonResponse({
-            "revision": result.automapeo.revision,
-            "ids": result.ids,
-            "message": _("Draft saved at %(time)s.") % {"time": saved_at},
-        })
+        return JsonResponse(
+            {
+                "revision": result.automapeo.revision,
+                "ids": result.ids,
+                "message": _("Draft saved at %(time)s.") % {"time": saved_at},
+            }
+        )
 
 
 class AlmiView(OfficialPortalMixin, View):
@@ -312,7 +365,8 @@ class AlmiView(OfficialPortalMixin, View):
         accepts = stage_accepts_submissions(self.initiative)
         contributions = government_contributions(self.government, self.initiative)
         groups = [
-            (kind, label, [c for c in contributions if c.kind == kind]) for kind, label in ContributionKind.choices
+            (kind, label, [c for c in contributions if c.kind == kind])
+            for kind, label in ContributionKind.choices
         ]
         context = {
             **self.stage_context(accepts),
@@ -325,7 +379,8 @@ class AlmiView(OfficialPortalMixin, View):
 
     def new_form(self, data=None):
         return ContributionForm(
-            data, initial={"form_key": new_form_key()},
+            data,
+            initial={"form_key": new_form_key()},
             objective_choices=reference_choices(Objective.objects.all()),
         )
 
@@ -338,14 +393,20 @@ class AlmiView(OfficialPortalMixin, View):
             return self.render_page(request, form)
         try:
             add_almi_contribution(
-                official=self.official, initiative=self.initiative, kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"], objectives=form.cleaned_data["objectives"],
+                official=self.official,
+                initiative=self.initiative,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                objectives=form.cleaned_data["objectives"],
                 form_key=form.cleaned_data["form_key"],
             )
         except SubmissionsClosed as closed:
             return self.render_page(request, form, status=403, alert=closed.message)
-        messages.success(request, _("Your contribution is added to the ALMI of %(government)s.") % {
-            "government": self.government.name})
+        messages.success(
+            request,
+            _("Your contribution is added to the ALMI of %(government)s.")
+            % {"government": self.government.name},
+        )
         return redirect("almi")
 
 
@@ -388,7 +449,9 @@ class AlmiEditView(OfficialPortalMixin, View):
             return self.render_page(request, form, contribution)
         try:
             change_almi_contribution(
-                contribution=contribution, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
+                contribution=contribution,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
                 objectives=form.cleaned_data["objectives"],
             )
         except SubmissionsClosed as closed:
@@ -424,7 +487,9 @@ class QuestionnaireView(OfficialPortalMixin, View):
     def post(self, request):
         form = QuestionnaireForm(request.POST, kind=self.kind)
         if not form.is_valid():
-            return self.render_page(request, form, questionnaire_of(self.official, self.initiative, self.kind))
+            return self.render_page(
+                request, form, questionnaire_of(self.official, self.initiative, self.kind)
+            )
         try:
             _response, created = answer_questionnaire(
                 official=self.official, initiative=self.initiative, kind=self.kind, **form.cleaned_data
@@ -434,5 +499,7 @@ class QuestionnaireView(OfficialPortalMixin, View):
         if created:
             messages.success(request, _("Thank you for your answers."))
         else:
-            messages.info(request, _("You had already answered this questionnaire: your first answers are kept."))
+            messages.info(
+                request, _("You had already answered this questionnaire: your first answers are kept.")
+            )
         return redirect("questionnaire", kind=self.kind.value)

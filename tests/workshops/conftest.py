@@ -9,7 +9,7 @@ ROLES = ["anonymous", "official_a", "official_b", "country_x", "country_y", "reg
 @pytest.fixture
 def portal():
     """An initiative in its workshop stage; government A (Argentina) and B (Brazil), each with an invited
-    official, an Automapeo with one action and one ALMI contribution; the country offices and regional staff."""
+    official, an Automapeo with one action and one ALMI contribution; country offices; regional staff."""
     initiative = f.make_workshop_initiative()
     w = {"initiative": initiative}
     for side, country in (("a", "AR"), ("b", "BR")):
@@ -33,3 +33,27 @@ def portal():
     }
     assert Automapeo.objects.count() == 2
     return w
+
+
+def automapeo_data(revision, actions, **extra):
+    """The POST of the Automapeo form: `actions` are dicts of the fields of each action form."""
+    data = {
+        "revision": str(revision),
+        "actions-TOTAL_FORMS": str(len(actions)),
+        "actions-INITIAL_FORMS": str(sum(1 for a in actions if a.get("id"))),
+        "actions-MIN_NUM_FORMS": "0",
+        "actions-MAX_NUM_FORMS": "100",
+    }
+    for index, action in enumerate(actions):
+        fields = {"id": "", "title": "", "description": "", "status": "planned", "to_strengthen": ""}
+        fields.update(action)
+        for name, value in fields.items():
+            if name in ("objectives", "principles"):
+                data[f"actions-{index}-{name}"] = [str(v) for v in value]
+            elif name == "DELETE":
+                if value:
+                    data[f"actions-{index}-DELETE"] = "on"
+            else:
+                data[f"actions-{index}-{name}"] = "" if value is None else str(value)
+    data.update(extra)
+    return data
