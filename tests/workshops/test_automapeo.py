@@ -120,7 +120,9 @@ def test_automapeo_submit_then_edit_again(client, gov_a):
     automapeo = gov_a["automapeo"]
     client.force_login(gov_a["user"])
     data = automapeo_data(
-        automapeo.revision, [{"id": gov_a["action"].pk, "title": "Acción a", "objectives": [objective(2)]}], submit="1"
+        automapeo.revision,
+        [{"id": gov_a["action"].pk, "title": "Acción a", "objectives": [objective(2)]}],
+        submit="1",
     )
     response = client.post(reverse("automapeo"), data)
     assert response.status_code == 302
@@ -133,7 +135,9 @@ def test_automapeo_submit_then_edit_again(client, gov_a):
     assert page.context["submitted"] is True
     assert page.context["formset"] is not None  # still editable while the stage is open
     data = automapeo_data(
-        automapeo.revision, [{"id": gov_a["action"].pk, "title": "Acción a+", "objectives": [objective(2)]}], save="1"
+        automapeo.revision,
+        [{"id": gov_a["action"].pk, "title": "Acción a+", "objectives": [objective(2)]}],
+        save="1",
     )
     assert client.post(reverse("automapeo"), data).status_code == 302
     automapeo.refresh_from_db()
@@ -175,7 +179,9 @@ def test_automapeo_submit_without_actions_is_refused(client):
     client.force_login(official.user)
     response = client.post(reverse("automapeo"), automapeo_data(0, [{}], submit="1"))
     assert response.status_code == 200
-    assert response.context["formset"].non_form_errors() == ["Add at least one action before submitting the Automapeo."]
+    assert response.context["formset"].non_form_errors() == [
+        "Add at least one action before submitting the Automapeo."
+    ]
     assert Automapeo.objects.filter(status=SubmissionStatus.SUBMITTED).count() == 0
 
 
@@ -216,7 +222,9 @@ def test_automapeo_double_submit_creates_one_row(client, gov_a):
 def test_automapeo_stale_save_is_refused_showing_both_versions(client, gov_a):
     automapeo = gov_a["automapeo"]
     loaded = automapeo.revision
-    colleague = f.make_portal_official(gov_a["initiative"], gov_a["government"], first_name="Ana", last_name="Paz")
+    colleague = f.make_portal_official(
+        gov_a["initiative"], gov_a["government"], first_name="Ana", last_name="Paz"
+    )
     theirs = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Versión de Ana"}], save="1")
     client.force_login(colleague.user)
     assert client.post(reverse("automapeo"), theirs).status_code == 302
@@ -240,7 +248,9 @@ def test_automapeo_stale_save_is_refused_showing_both_versions(client, gov_a):
     assert response.context["revision"] == loaded + 1
     # Saving again, having seen both, keeps mine.
     again = automapeo_data(
-        loaded + 1, [{"id": gov_a["action"].pk, "title": "Mi versión"}, {"title": "Mi acción nueva"}], save="1"
+        loaded + 1,
+        [{"id": gov_a["action"].pk, "title": "Mi versión"}, {"title": "Mi acción nueva"}],
+        save="1",
     )
     assert client.post(reverse("automapeo"), again).status_code == 302
     assert list(automapeo.actions.order_by("position").values_list("title", flat=True)) == [
@@ -254,7 +264,9 @@ def test_automapeo_stale_save_of_action_removed_by_colleague_keeps_it_in_the_for
     loaded = automapeo.revision
     colleague = f.make_portal_official(gov_a["initiative"], gov_a["government"])
     client.force_login(colleague.user)
-    removal = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Acción a", "DELETE": True}], save="1")
+    removal = automapeo_data(
+        loaded, [{"id": gov_a["action"].pk, "title": "Acción a", "DELETE": True}], save="1"
+    )
     assert client.post(reverse("automapeo"), removal).status_code == 302
     client.force_login(gov_a["user"])
     mine = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Acción a, mejorada"}], save="1")
@@ -267,7 +279,9 @@ def test_automapeo_stale_save_of_action_removed_by_colleague_keeps_it_in_the_for
 def test_automapeo_autosave_returns_ids_and_revision(client, gov_a):
     automapeo = gov_a["automapeo"]
     client.force_login(gov_a["user"])
-    data = automapeo_data(automapeo.revision, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"title": "Nueva"}])
+    data = automapeo_data(
+        automapeo.revision, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"title": "Nueva"}]
+    )
     response = client.post(reverse("automapeo_autosave"), data)
     assert response.status_code == 200
     new = automapeo.actions.get(title="Nueva")
@@ -276,7 +290,9 @@ def test_automapeo_autosave_returns_ids_and_revision(client, gov_a):
     assert body["ids"] == {"actions-0": gov_a["action"].pk, "actions-1": new.pk}
     assert body["message"].startswith("Draft saved at ")
     # The script puts the ids and the revision into the form: the next autosave changes, not adds.
-    data = automapeo_data(2, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"id": new.pk, "title": "Nueva 2"}])
+    data = automapeo_data(
+        2, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"id": new.pk, "title": "Nueva 2"}]
+    )
     assert client.post(reverse("automapeo_autosave"), data).json()["revision"] == 3
     assert list(automapeo.actions.values_list("title", flat=True)) == ["Acción a", "Nueva 2"]
 
@@ -295,7 +311,9 @@ def test_automapeo_autosave_invalid_is_400_with_field_errors(client, gov_a):
     data = automapeo_data(gov_a["automapeo"].revision, [{"title": "x" * 301}])
     response = client.post(reverse("automapeo_autosave"), data)
     assert response.status_code == 400
-    assert response.json()["errors"] == {"actions-0-title": ["Asegúrese de que este valor tenga menos de 300 caracteres (tiene 301)."]}
+    assert response.json()["errors"] == {
+        "actions-0-title": ["Asegúrese de que este valor tenga menos de 300 caracteres (tiene 301)."]
+    }
 
 
 def test_automapeo_closed_by_date_refuses_with_the_date_and_keeps_the_draft(client, gov_a):
@@ -303,7 +321,9 @@ def test_automapeo_closed_by_date_refuses_with_the_date_and_keeps_the_draft(clie
     initiative.submissions_close_at = timezone.now() - timedelta(hours=2)
     initiative.save(update_fields=["submissions_close_at"])
     client.force_login(gov_a["user"])
-    data = automapeo_data(gov_a["automapeo"].revision, [{"id": gov_a["action"].pk, "title": "Tarde"}], submit="1")
+    data = automapeo_data(
+        gov_a["automapeo"].revision, [{"id": gov_a["action"].pk, "title": "Tarde"}], submit="1"
+    )
     response = client.post(reverse("automapeo"), data)
     assert response.status_code == 403
     date = formats.date_format(timezone.localtime(initiative.submissions_close_at), "DATETIME_FORMAT")
@@ -353,9 +373,17 @@ def test_save_automapeo_stale_revision_with_same_content_is_a_no_op(gov_a):
     automapeo = gov_a["automapeo"]
     same = [ActionInput(key="actions-0", id=gov_a["action"].pk, title="Acción a")]
     result = save_automapeo(
-        official=gov_a["official"], initiative=gov_a["initiative"], user=gov_a["user"], revision=0, actions=same
+        official=gov_a["official"],
+        initiative=gov_a["initiative"],
+        user=gov_a["user"],
+        revision=0,
+        actions=same,
     )
-    assert (result.changed, result.automapeo.revision, result.ids) == (False, 1, {"actions-0": gov_a["action"].pk})
+    assert (result.changed, result.automapeo.revision, result.ids) == (
+        False,
+        1,
+        {"actions-0": gov_a["action"].pk},
+    )
     with pytest.raises(StaleAutomapeo):
         save_automapeo(
             official=gov_a["official"],
