@@ -168,7 +168,7 @@ def test_automapeo_submit_incomplete_keeps_draft_and_shows_errors(client, gov_a)
     assert automapeo.revision == 2
     new = automapeo.actions.get(title="")
     assert new.description == "Sin título todavía"
-    # The re-rendered form carries the id of the action it created and the new revision: saving again adds nothing.
+    # The form again carries the id of the action it created and the new revision: saving again adds nothing.
     assert response.context["revision"] == 2
     assert forms[1]["id"].value() == str(new.pk)
 
@@ -370,7 +370,6 @@ def test_automapeo_not_open_before_the_workshop(client):
 
 
 def test_save_automapeo_stale_revision_with_same_content_is_a_no_op(gov_a):
-    automapeo = gov_a["automapeo"]
     same = [ActionInput(key="actions-0", id=gov_a["action"].pk, title="Acción a")]
     result = save_automapeo(
         official=gov_a["official"],
