@@ -1,7 +1,17 @@
 import pytest
+from django.utils import translation
 
 from tests import factories as f
 from workshops.models import Automapeo
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the interface in English (the catalogues translate it into Spanish, the default)."""
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 ROLES = ["anonymous", "official_a", "official_b", "country_x", "country_y", "regional"]
 

@@ -191,7 +191,7 @@ def test_automapeo_title_too_long_is_an_error_next_to_the_field(client, gov_a):
     response = client.post(reverse("automapeo"), data)
     assert response.status_code == 200
     assert response.context["formset"].forms[0].errors == {
-        "title": ["Asegúrese de que este valor tenga menos de 300 caracteres (tiene 301)."]
+        "title": ["Ensure this value has at most 300 characters (it has 301)."]
     }
     assert gov_a["automapeo"].actions.count() == 1
 
@@ -312,7 +312,7 @@ def test_automapeo_autosave_invalid_is_400_with_field_errors(client, gov_a):
     response = client.post(reverse("automapeo_autosave"), data)
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "actions-0-title": ["Asegúrese de que este valor tenga menos de 300 caracteres (tiene 301)."]
+        "actions-0-title": ["Ensure this value has at most 300 characters (it has 301)."]
     }
 
 
@@ -419,3 +419,14 @@ def test_automapeo_closed_page_queries_do_not_grow_with_actions(client, django_a
     with django_assert_num_queries(10):
         response = client.get(reverse("automapeo"))
     assert len(response.context["summaries"]) == count
+
+
+def test_automapeo_field_errors_follow_the_user_language(client, gov_a):
+    client.cookies["django_language"] = "es"
+    client.force_login(gov_a["user"])
+    data = automapeo_data(gov_a["automapeo"].revision, [{"title": "x" * 301}], save="1")
+    response = client.post(reverse("automapeo"), data)
+    assert response.context["formset"].forms[0].errors == {
+        "title": ["Asegúrese de que este valor tenga menos de 300 caracteres (tiene 301)."]
+    }
+    assert '<html lang="es">' in response.content.decode()

@@ -1,0 +1,95 @@
+"""The Automapeo in a real browser: fill it over two visits, with the autosave script, then submit.
+
+Playwright drives Debian's Chromium against pytest-django's live server.
+"""
+
+import pytest
+from django.test import Client
+
+from initiative.models import Objective
+from tests import factories as f
+from workshops.enums import SubmissionStatus
+from workshops.models import Automapeo
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def browser_page(monkeypatch, live_server):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield context, page
+        context.close()
+        browser.close()
+
+
+def log_in(context, live_server, user):
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url},
+            {"name": "django_language", "value": "en", "url": live_server.url},
+        ]
+    )
+
+
+def test_automapeo_filled_over_two_visits_in_browser(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    context, page = browser_page
+    initiative = f.make_workshop_initiative()
+    official = f.make_portal_official(initiative)
+    log_in(context, live_server, official.user)
+    objective_3 = Objective.objects.get(number=3).pk
+    objective_16 = Objective.objects.get(number=16).pk
+
+    # First visit: type an action and let the autosave keep it.
+    page.goto(f"{live_server.url}/automapeo/")
+    page.fill("#id_actions-0-title", "Casa del migrante")
+    page.fill("#id_actions-0-description", "Orientación y acompañamiento")
+    page.locator("#actions-0 fieldset.reference summary").first.click()
+    page.check(f"#id_actions-0-objectives-{objective_3}")
+    page.check("input[name='actions-0-status'][value='in_place']")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15000)
+    action = Automapeo.objects.get().actions.get()
+    assert (action.title, action.status) == ("Casa del migrante", "in_place")
+    assert list(action.objectives.values_list("number", flat=True)) == [3]
+
+    # Second visit (a reload, as on another device): the draft is there; add an action and submit.
+    page.reload()
+    expect(page.locator("#id_actions-0-title")).to_have_value("Casa del migrante")
+    expect(page.locator(f"#id_actions-0-objectives-{objective_3}")).to_be_checked()
+    page.fill("#id_actions-1-title", "Mesa de empleo")
+    page.locator("#actions-1 fieldset.reference summary").first.click()
+    page.check(f"#id_actions-1-objectives-{objective_16}")
+    page.get_by_role("button", name="Add another action").click()
+    page.fill("#id_actions-2-title", "Acción que se quita")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at", timeout=15000)
+    page.locator("#actions-2").get_by_role("button", name="Remove this action").click()
+    page.get_by_role("button", name="Submit the Automapeo").click()
+    expect(page.locator(".messages")).to_contain_text("is submitted")
+
+    automapeo = Automapeo.objects.get()
+    assert automapeo.status == SubmissionStatus.SUBMITTED
+    assert list(automapeo.actions.order_by("position").values_list("title", flat=True)) == [
+        "Casa del migrante",
+        "Mesa de empleo",
+    ]
