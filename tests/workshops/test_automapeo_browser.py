@@ -1,4 +1,5 @@
-"""The Automapeo in a real browser: fill it over two visits, with the autosave script, then submit.
+"""The officials' forms in a real browser: the Automapeo filled over two visits with the autosave script;
+every form page checked by axe-core and at a phone's width.
 
 Playwright drives Debian's Chromium against pytest-django's live server.
 """
@@ -10,6 +11,8 @@ from initiative.models import Objective
 from tests import factories as f
 from workshops.enums import SubmissionStatus
 from workshops.models import Automapeo
+
+from .tools import axe_js
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,6 +43,17 @@ def browser_page(monkeypatch, live_server):
         browser.close()
 
 
+def axe_violations(page):
+    """axe-core's violations on the page, as (rule, [targets]); None when axe-core is not installed."""
+    script = axe_js()
+    if script is None:
+        return None
+    page.add_script_tag(content=script.read_text())
+    return page.evaluate(
+        "async () => (await axe.run()).violations.map(v => [v.id, v.nodes.map(n => n.target.join(' '))])"
+    )
+
+
 def log_in(context, live_server, user):
     client = Client()
     client.force_login(user)
@@ -63,6 +77,7 @@ def test_automapeo_filled_over_two_visits_in_browser(browser_page, live_server):
 
     # First visit: type an action and let the autosave keep it.
     page.goto(f"{live_server.url}/automapeo/")
+    assert axe_violations(page) in ([], None)
     page.fill("#id_actions-0-title", "Casa del migrante")
     page.fill("#id_actions-0-description", "Orientación y acompañamiento")
     page.locator("#actions-0 fieldset.reference summary").first.click()
@@ -93,3 +108,34 @@ def test_automapeo_filled_over_two_visits_in_browser(browser_page, live_server):
         "Casa del migrante",
         "Mesa de empleo",
     ]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_portal_forms_accessible_and_fit_the_screen(browser_page, live_server, width):
+    context, page = browser_page
+    page.set_viewport_size({"width": width, "height": 800})
+    initiative = f.make_workshop_initiative()
+    official = f.make_portal_official(initiative)
+    automapeo = f.make_automapeo(official.local_government, initiative)
+    f.make_action(
+        automapeo, title="Una acción con un título bastante largo para una pantalla de teléfono " * 2
+    )
+    contribution = f.make_contribution(
+        official, initiative, objectives=Objective.objects.filter(number__in=[1, 2])
+    )
+    log_in(context, live_server, official.user)
+    if axe_js() is None:
+        pytest.skip("axe-core is not installed (npm axe-core, or $AXE_JS)")
+    for path in [
+        "/automapeo/",
+        "/almi/",
+        f"/almi/{contribution.pk}/",
+        "/questionnaire/entry/",
+        "/questionnaire/exit/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        # Open the lists of objectives and principles, so that they are checked too.
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        assert axe_violations(page) == [], path
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll <= width, path
