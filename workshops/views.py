@@ -4,6 +4,7 @@ Every page starts from the official behind the request and the initiative they a
 who is not an official (anonymous: to the login page; staff: 404, they use the admin) never reaches them.
 """
 
+import zoneinfo
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -46,6 +47,16 @@ from .services import (
 )
 
 
+def official_time_zone(official):
+    """The official's own time zone, when they set a valid one; dates on these pages are shown in it."""
+    if not official.time_zone:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(official.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 class OfficialPortalMixin(AccessMixin):
     """Loads `self.official` (with their government) and `self.initiative` (2 queries), or refuses."""
 
@@ -59,7 +70,11 @@ class OfficialPortalMixin(AccessMixin):
         if self.initiative is None:
             raise Http404("Not invited to an initiative.")
         self.government = self.official.local_government
-        return super().dispatch(request, *args, **kwargs)
+        zone = official_time_zone(self.official)
+        if zone is None:
+            return super().dispatch(request, *args, **kwargs)
+        with timezone.override(zone):
+            return super().dispatch(request, *args, **kwargs)
 
     def stage_context(self, accepts):
         return {

@@ -1,5 +1,6 @@
 """The Automapeo de gestión: drafts on the server, submission, concurrent edits, closed stages."""
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -430,3 +431,48 @@ def test_automapeo_field_errors_follow_the_user_language(client, gov_a):
         "title": ["Asegúrese de que este valor tenga menos de 300 caracteres (tiene 301)."]
     }
     assert '<html lang="es">' in response.content.decode()
+
+
+def test_automapeo_change_in_admin_makes_officials_forms_stale(client, gov_a):
+    automapeo = gov_a["automapeo"]
+    loaded = automapeo.revision
+    regional = gov_a["portal"]["users"]["regional"]
+    client.force_login(regional)
+    url = reverse("admin:workshops_automapeo_change", args=[automapeo.pk])
+    page = client.get(url)
+    data = {}
+    inline_forms = [
+        form
+        for inline in page.context["inline_admin_formsets"]
+        for form in [inline.formset.management_form, *inline.formset]
+    ]
+    for form in [page.context["adminform"].form, *inline_forms]:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            key = form.add_prefix(name)
+            data[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    data["actions-0-title"] = "Corregida por la OIM"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    automapeo.refresh_from_db()
+    assert (automapeo.revision, automapeo.last_saved_by) == (loaded + 1, regional)
+    client.force_login(gov_a["user"])
+    stale = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Mía"}], save="1")
+    assert client.post(reverse("automapeo"), stale).status_code == 409
+    assert automapeo.actions.get().title == "Corregida por la OIM"
+
+
+def test_automapeo_dates_in_the_official_time_zone(client, gov_a):
+    official = gov_a["official"]
+    official.time_zone = "America/Lima"
+    official.save(update_fields=["time_zone"])
+    initiative = gov_a["initiative"]
+    initiative.submissions_close_at = timezone.now() - timedelta(hours=1)
+    initiative.save(update_fields=["submissions_close_at"])
+    client.force_login(gov_a["user"])
+    response = client.post(reverse("automapeo"), automapeo_data(1, [{"title": "Tarde"}], save="1"))
+    lima = zoneinfo.ZoneInfo("America/Lima")
+    date = formats.date_format(timezone.localtime(initiative.submissions_close_at, lima), "DATETIME_FORMAT")
+    assert f"closed on {date}" in response.content.decode()
