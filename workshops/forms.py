@@ -18,14 +18,16 @@ class Choice:
     pk: int
     number: int
     title: str
-
-    @property
-    def key(self):
-        return str(self.pk)
+    # The same as strings, for templates that print them hundreds of times on a long Automapeo.
+    key: str = ""
+    num: str = ""
 
 
 def reference_choices(queryset):
-    return [Choice(item.pk, item.number, item.title) for item in queryset.order_by("number")]
+    return [
+        Choice(item.pk, item.number, item.title, str(item.pk), str(item.number))
+        for item in queryset.order_by("number")
+    ]
 
 
 class ReferenceChoicesMixin:
