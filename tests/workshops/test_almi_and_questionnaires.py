@@ -190,3 +190,28 @@ def test_questionnaire_page_queries(client, django_assert_num_queries, answered)
     client.force_login(official.user)
     with django_assert_num_queries(5):
         assert client.get(reverse("questionnaire", args=["entry"])).status_code == 200
+
+
+def test_questionnaire_exit_not_open_during_launch_says_so(client):
+    initiative = f.make_initiative(stage="launch")
+    official = f.make_portal_official(initiative)
+    client.force_login(official.user)
+    page = client.get(reverse("questionnaire", args=["exit"]))
+    assert "This questionnaire is not open yet." in page.content.decode()
+    assert page.context["accepts"] is False
+
+
+def test_current_initiative_is_the_newest_invitation_sent_or_accepted():
+    from authorities.enums import InvitationStatus
+    from workshops.queries import current_initiative
+
+    official = f.make_official_user()
+    older, newer, declined = (
+        f.make_initiative(year=2023),
+        f.make_initiative(year=2025),
+        f.make_initiative(year=2026),
+    )
+    f.invite(official, older, status=InvitationStatus.ACCEPTED)
+    f.invite(official, newer, status=InvitationStatus.SENT)
+    f.invite(official, declined, status=InvitationStatus.DECLINED)
+    assert current_initiative(official) == newer
