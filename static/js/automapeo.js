@@ -7,6 +7,7 @@
   if (!form || !window.fetch || !window.FormData) { return; }
 
   var DELAY = 3000;
+  var delay = DELAY;
   var url = form.getAttribute("data-autosave-url");
   var statusLine = document.getElementById("autosave-status");
   var actions = document.getElementById("actions");
@@ -32,7 +33,7 @@
     dirty = true;
     if (stopped) { return; }
     if (timer) { clearTimeout(timer); }
-    timer = setTimeout(save, DELAY);
+    timer = setTimeout(save, delay);
   }
 
   function markErrors(errors) {
@@ -60,10 +61,16 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json" }
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.redirected || type.indexOf("application/json") === -1) {
+        // A login page or an error page instead of our answer: the session ended, or the server failed.
+        return { status: 0, data: { message: statusLine.getAttribute("data-session") } };
+      }
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (result) {
       var data = result.data;
       if (result.status === 200) {
+        delay = DELAY;
         revision.value = data.revision;
         Object.keys(data.ids || {}).forEach(function (prefix) {
           var idInput = form.querySelector("input[name='" + prefix + "-id']");
@@ -72,12 +79,14 @@
         markErrors({});
         say(data.message, "ok");
       } else {
-        if (result.status === 409 || result.status === 403) { stopped = true; }
+        if (result.status === 409 || result.status === 403 || result.status === 0) { stopped = true; }
         markErrors(data.errors);
         say(data.message || "", "error");
       }
     }).catch(function () {
+      // Offline or unreachable: try again, less and less often.
       dirty = true;
+      delay = Math.min(delay * 2, 60000);
       say(statusLine ? statusLine.getAttribute("data-offline") || "" : "", "error");
     }).then(function () {
       inFlight = false;

@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def browser_page(monkeypatch, live_server):
+def chromium(monkeypatch, live_server):
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -35,12 +35,22 @@ def browser_page(monkeypatch, live_server):
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield context, page
-        context.close()
+        yield browser
         browser.close()
+
+
+def new_page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context, page = new_page(chromium)
+    yield context, page
+    context.close()
 
 
 def axe_violations(page):
@@ -139,3 +149,39 @@ def test_portal_forms_accessible_and_fit_the_screen(browser_page, live_server, w
         assert axe_violations(page) == [], path
         scroll = page.evaluate("() => document.documentElement.scrollWidth")
         assert scroll <= width, path
+
+
+def test_automapeo_two_officials_at_once_in_browser(chromium, live_server):
+    """The second autosave that would overwrite newer work stops and says so; "Save draft" then shows both
+    versions side by side and keeps what the second official typed."""
+    from playwright.sync_api import expect
+
+    initiative = f.make_workshop_initiative()
+    ana = f.make_portal_official(initiative, first_name="Ana", last_name="Paz")
+    bruno = f.make_portal_official(initiative, ana.local_government, first_name="Bruno", last_name="Díaz")
+    automapeo = f.make_automapeo(ana.local_government, initiative)
+    f.make_action(automapeo, title="Casa del migrante")
+    (context_a, page_a), (context_b, page_b) = new_page(chromium), new_page(chromium)
+    log_in(context_a, live_server, ana.user)
+    log_in(context_b, live_server, bruno.user)
+    page_a.goto(f"{live_server.url}/automapeo/")
+    page_b.goto(f"{live_server.url}/automapeo/")
+
+    page_a.fill("#id_actions-0-title", "Casa del migrante (Ana)")
+    expect(page_a.locator("#autosave-status")).to_contain_text("Draft saved at")
+    page_b.fill("#id_actions-0-title", "Casa del migrante (Bruno)")
+    expect(page_b.locator("#autosave-status")).to_contain_text("Someone else from your government saved")
+    assert automapeo.actions.get().title == "Casa del migrante (Ana)"
+
+    page_b.get_by_role("button", name="Save draft").click()
+    conflict = page_b.locator("section.conflict")
+    expect(conflict).to_contain_text("Ana Paz saved this Automapeo")
+    expect(conflict.locator(".versions > section").nth(0)).to_contain_text("Casa del migrante (Ana)")
+    expect(conflict.locator(".versions > section").nth(1)).to_contain_text("Casa del migrante (Bruno)")
+    expect(page_b.locator("#id_actions-0-title")).to_have_value("Casa del migrante (Bruno)")
+    # Having seen both, Bruno keeps his.
+    page_b.get_by_role("button", name="Save draft").click()
+    expect(page_b.locator(".messages")).to_contain_text("Draft saved.")
+    assert automapeo.actions.get().title == "Casa del migrante (Bruno)"
+    context_a.close()
+    context_b.close()
