@@ -476,3 +476,24 @@ def test_automapeo_dates_in_the_official_time_zone(client, gov_a):
     lima = zoneinfo.ZoneInfo("America/Lima")
     date = formats.date_format(timezone.localtime(initiative.submissions_close_at, lima), "DATETIME_FORMAT")
     assert f"closed on {date}" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_automapeo_autosave_queries_do_not_grow_with_actions(client, django_assert_num_queries, count):
+    # The script saves every few seconds: only the changed action is written, whatever the length of the list.
+    initiative = f.make_workshop_initiative()
+    official = f.make_portal_official(initiative)
+    automapeo = f.make_automapeo(official.local_government, initiative)
+    actions = [
+        f.make_action(automapeo, objectives=[objective(1)], principles=[principle(2)]) for _ in range(count)
+    ]
+    client.force_login(official.user)
+    posted = [
+        {"id": a.pk, "title": a.title, "objectives": [objective(1)], "principles": [principle(2)]}
+        for a in actions
+    ]
+    posted[-1]["title"] = "Cambiada"
+    with django_assert_num_queries(17):
+        response = client.post(reverse("automapeo_autosave"), automapeo_data(automapeo.revision, posted))
+    assert response.status_code == 200
+    assert automapeo.actions.filter(title="Cambiada").count() == 1
