@@ -104,3 +104,49 @@ def make_session(event, *, starts_at=None, minutes=120, **fields):
 
 def attend(official, session, status=AttendanceStatus.PRESENT, minutes=None):
     return Attendance.objects.create(official=official, session=session, status=status, minutes=minutes)
+
+
+# The officials' portal (workshops): Automapeo, ALMI, questionnaires.
+
+
+def make_workshop_initiative(**fields):
+    """An initiative in its workshop stage, open for the Automapeo and ALMI."""
+    fields.setdefault("stage", "workshop")
+    return make_initiative(**fields)
+
+
+def make_portal_official(initiative, government=None, **fields):
+    """An official with an account, invited to `initiative` and having accepted."""
+    official = make_official_user(government, **fields)
+    invite(official, initiative, status=InvitationStatus.ACCEPTED)
+    return official
+
+
+def make_automapeo(government, initiative, **fields):
+    from workshops.models import Automapeo
+
+    return Automapeo.objects.create(local_government=government, initiative=initiative, **fields)
+
+
+def make_action(automapeo, *, objectives=(), principles=(), **fields):
+    from workshops.models import AutomapeoAction
+
+    fields.setdefault("title", f"Acción {n()}")
+    fields.setdefault("position", automapeo.actions.count() + 1)
+    action = AutomapeoAction.objects.create(automapeo=automapeo, **fields)
+    action.objectives.set(objectives)
+    action.principles.set(principles)
+    return action
+
+
+def make_contribution(official, initiative, *, objectives=(), **fields):
+    from workshops.enums import ContributionKind
+    from workshops.models import AlmiContribution
+
+    fields.setdefault("kind", ContributionKind.CHALLENGE)
+    fields.setdefault("text", f"Aporte {n()}")
+    contribution = AlmiContribution.objects.create(
+        initiative=initiative, local_government=official.local_government, author=official, **fields
+    )
+    contribution.objectives.set(objectives)
+    return contribution

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from alp_portal.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
@@ -87,8 +88,15 @@ class AutomapeoAdmin(ScopedAdmin):
     list_filter = ["initiative", "status", country_filter("local_government__country")]
     search_fields = ["local_government__name"]
     autocomplete_fields = ["local_government", "initiative"]
-    readonly_fields = ["submitted_at", "submitted_by", "revision"]
+    readonly_fields = ["submitted_at", "submitted_by", "revision", "last_saved_by"]
     inlines = [AutomapeoActionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A change made here is newer work too: an official's form loaded before it must not overwrite it.
+        Automapeo.objects.filter(pk=form.instance.pk).update(
+            revision=F("revision") + 1, last_saved_by=request.user
+        )
 
 
 @admin.register(AlmiContribution)

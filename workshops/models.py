@@ -277,6 +277,10 @@ class Automapeo(TimeStampedModel):
     revision = models.PositiveIntegerField(
         _("revision"), default=1, help_text=_("Raised on every save, so that concurrent edits are detected.")
     )
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("last saved by"),
+    )
 
     objects = AutomapeoQuerySet.as_manager()
 
@@ -373,6 +377,10 @@ class AlmiContribution(TimeStampedModel):
         blank=True,
         verbose_name=_("GCM objectives"),
     )
+    form_key = models.CharField(
+        _("form key"), max_length=40, blank=True, default="", editable=False,
+        help_text=_("A random key of the form it was sent from, so that a form sent twice adds one row."),
+    )
 
     objects = AlmiContributionQuerySet.as_manager()
 
@@ -382,6 +390,9 @@ class AlmiContribution(TimeStampedModel):
         ordering = ["initiative", "local_government", "created"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ContributionKind.values), name="almi_contribution_kind_valid"),
+            models.UniqueConstraint(
+                fields=["author", "form_key"], condition=~Q(form_key=""), name="almi_contribution_sent_once"
+            ),
         ]
 
     def __str__(self):
