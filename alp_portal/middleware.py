@@ -35,9 +35,7 @@ class StaffMFAMiddleware:
         ):
             messages.warning(
                 request,
-                _(
-                    "Set up two-factor authentication to reach the back office: an authenticator app or a security key."
-                ),
+                _("Set up two-factor authentication (an authenticator app) to reach the back office."),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -2,6 +2,7 @@
 the official's language from the moment they log in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
 
 from .preferences import set_language_cookie
 
@@ -16,3 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if official is not None:
             set_language_cookie(response, official.language)
         return response
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails (sign-in codes, password reset) in the recipient official's language, not the
+        language of the browser that asked for them."""
+        from .models import Official
+
+        language = Official.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+        if language is None:
+            return super().send_mail(template_prefix, email, context)
+        with translation.override(language):
+            return super().send_mail(template_prefix, email, context)

@@ -61,8 +61,8 @@ def invitation_state(invitation, *, now=None):
 def send_invitation(*, invitation):
     """Send (or send again) an invitation with a fresh personal link.
 
-    Side effects: a new token (an older link stops working), status "sent", `sent_at` and `expires_at` set, and
-    the e-mail queued as a task once the transaction commits.
+    Side effects: a new token (an older link stops working), status "sent", `sent_at` and `expires_at` set,
+    and the e-mail queued as a task once the transaction commits.
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

@@ -60,9 +60,7 @@ def register_for_edition(*, official, event):
             current_start = _edition_start(current.event)
             if _started(current_start, now):
                 raise RegistrationError(
-                    _(
-                        "Your edition, %(edition)s, has already started: the registration can no longer change."
-                    )
+                    _("Your edition, %(edition)s, has already started: your registration can't change.")
                     % {"edition": current.event.title}
                 )
         if event.capacity is not None and event.registrations.count() >= event.capacity:
