@@ -24,7 +24,8 @@ def _official_account(language="pt-br"):
 
 def test_signup_closed_creates_no_user(client):
     response = client.post(
-        reverse("account_signup"), {"email": "new@example.org", "password1": "x-Strong-9", "password2": "x-Strong-9"}
+        reverse("account_signup"),
+        {"email": "new@example.org", "password1": "x-Strong-9", "password2": "x-Strong-9"},
     )
     assert response.status_code == 200
     assert response.templates[0].name == "account/signup_closed.html"
@@ -82,7 +83,13 @@ def test_email_change_requires_reauthentication(client):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["account_login", "account_request_login_code", "account_reset_password", "account_signup", "account_logout"],
+    [
+        "account_login",
+        "account_request_login_code",
+        "account_reset_password",
+        "account_signup",
+        "account_logout",
+    ],
 )
 @pytest.mark.parametrize("language", ["es", "pt-br", "en"])
 def test_allauth_pages_use_our_layout(client, url_name, language):
@@ -153,7 +160,9 @@ def test_admin_login_of_staff_asks_for_totp_code_then_admin_loads(client):
 
     staff = f.make_regional_staff("boss@iom.test", mfa=False)
     secret = f.give_mfa(staff)
-    response = client.post(reverse("account_login"), {"login": "boss@iom.test", "password": PASSWORD, "next": "/admin/"})
+    response = client.post(
+        reverse("account_login"), {"login": "boss@iom.test", "password": PASSWORD, "next": "/admin/"}
+    )
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session

@@ -24,8 +24,12 @@ PASSWORD = "migracion-local-2024"
 
 @pytest.fixture
 def invitation(django_capture_on_commit_callbacks):
-    official = f.make_official(f.make_government("AR", name="Rosario"), email="ana@rosario.example", first_name="Ana")
-    invitation = f.invite(official, f.make_initiative(name="ALP Sudamérica 2025"), status=InvitationStatus.PENDING)
+    official = f.make_official(
+        f.make_government("AR", name="Rosario"), email="ana@rosario.example", first_name="Ana"
+    )
+    invitation = f.invite(
+        official, f.make_initiative(name="ALP Sudamérica 2025"), status=InvitationStatus.PENDING
+    )
     with django_capture_on_commit_callbacks(execute=True):
         return send_invitation(invitation=invitation)
 
@@ -48,7 +52,8 @@ def test_send_invitation_emails_personal_link_in_officials_language(invitation):
 
 
 @pytest.mark.parametrize(
-    ("language", "date"), [("en", "Jan. 15, 2031"), ("pt-br", "15 de Janeiro de 2031"), ("es", "15 de enero de 2031")]
+    ("language", "date"),
+    [("en", "Jan. 15, 2031"), ("pt-br", "15 de Janeiro de 2031"), ("es", "15 de enero de 2031")],
 )
 def test_send_invitation_date_follows_officials_language(django_capture_on_commit_callbacks, language, date):
     official = f.make_official(language=language)
@@ -75,7 +80,11 @@ def test_accept_invitation_creates_account_and_logs_in(client, invitation):
     assert response.status_code == 302
     assert response.url == "/"
     user = get_user_model().objects.get()
-    assert (user.username, user.email, user.first_name) == ("ana@rosario.example", "ana@rosario.example", "Ana")
+    assert (user.username, user.email, user.first_name) == (
+        "ana@rosario.example",
+        "ana@rosario.example",
+        "Ana",
+    )
     assert user.check_password(PASSWORD)
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.ACCEPTED
@@ -131,9 +140,10 @@ def test_accept_invitation_password_errors_next_to_field(client, invitation):
     }
     assert get_user_model().objects.count() == 0
     response = client.post(_link(invitation), {"password1": "ana12", "password2": "ana12"})
-    assert "This password is too short. It must contain at least 8 characters." in response.context["form"].errors[
-        "password2"
-    ]
+    assert (
+        "This password is too short. It must contain at least 8 characters."
+        in response.context["form"].errors["password2"]
+    )
 
 
 def test_expired_invitation_says_so_and_offers_new_link(client, invitation):
@@ -148,7 +158,9 @@ def test_expired_invitation_says_so_and_offers_new_link(client, invitation):
         accept_invitation(token=invitation.token, password=PASSWORD)
 
 
-def test_new_link_sends_fresh_token_and_old_link_stops(client, invitation, django_capture_on_commit_callbacks):
+def test_new_link_sends_fresh_token_and_old_link_stops(
+    client, invitation, django_capture_on_commit_callbacks
+):
     old_token = invitation.token
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("invitation_new_link"), {"email": "Ana@Rosario.example"})
@@ -170,7 +182,8 @@ def test_new_link_unknown_address_same_answer_no_mail(client, invitation):
 
 def test_new_link_is_rate_limited(client, invitation):
     statuses = [
-        client.post(reverse("invitation_new_link"), {"email": "ana@rosario.example"}).status_code for _ in range(4)
+        client.post(reverse("invitation_new_link"), {"email": "ana@rosario.example"}).status_code
+        for _ in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
 
