@@ -44,7 +44,7 @@ def test_send_invitation_emails_personal_link_in_officials_language(invitation):
     assert message.to == ["ana@rosario.example"]
     assert message.subject == "Invitation to ALP Sudamérica 2025"  # no catalogue compiled yet: English source
     assert f"http://localhost:8000/invitation/{invitation.token}/" in message.body
-    # The date is formatted by Django's own Spanish locale: the body was rendered inside translation.override("es").
+    # The date is formatted by Django's Spanish locale: the body was rendered in translation.override("es").
     expires = timezone.localtime(invitation.expires_at)
     assert f"{expires.day} de " in message.body
     assert invitation.status == InvitationStatus.SENT

@@ -49,7 +49,7 @@ def test_my_sessions_times_in_officials_time_zone(client, portal):  # noqa: F811
     session.ends_at = datetime(2030, 3, 10, 20, 0, tzinfo=UTC)
     session.save()
     html = client.get(reverse("my_sessions")).content.decode()
-    assert "March 10, 2030, 15:00</time>–<time" in html  # 18:00 UTC is 15:00 in São Paulo
+    assert "March 10, 2030, 15:00</time>\u2013<time" in html  # 18:00 UTC is 15:00 in São Paulo
     assert "America/Sao_Paulo" in html
 
 
