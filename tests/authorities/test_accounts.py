@@ -178,3 +178,25 @@ def test_official_cannot_reach_admin(client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_staff_sets_up_totp_then_reaches_admin(client):
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    staff = f.make_country_staff("AR", "co@iom.test", mfa=False)
+    client.post(reverse("account_login"), {"login": "co@iom.test", "password": PASSWORD})
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[0] == (reverse("mfa_activate_totp"), 302)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert '<main id="main">' in response.content.decode()
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=staff, type="totp").count() == 1
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -208,3 +208,22 @@ def test_unknown_invitation_token_is_404_with_new_link_form(client):
     response = client.get(reverse("invitation_accept", args=["no-such-token"]))
     assert response.status_code == 404
     assert b'action="/invitation/new-link/"' in response.content
+
+
+def test_admin_action_sends_invitations_of_scope_only(client, django_capture_on_commit_callbacks):
+    initiative = f.make_initiative()
+    pending = f.invite(f.make_official(language="en"), initiative, status=InvitationStatus.PENDING)
+    accepted = f.invite(f.make_official(), initiative, status=InvitationStatus.ACCEPTED)
+    client.force_login(f.make_regional_staff())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:authorities_invitation_changelist"),
+            {"action": "send_invitation_emails", "_selected_action": [pending.pk, accepted.pk]},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [[pending.official.email]]
+    pending.refresh_from_db()
+    assert pending.status == InvitationStatus.SENT
+    assert f"/invitation/{pending.token}/" in mail.outbox[0].body
+    assert [str(m) for m in response.context["messages"]][-1].endswith("already accepted this invitation.")
