@@ -110,7 +110,9 @@ class InvitationAdmin(ScopedAdmin):
         if sent:
             self.message_user(
                 request,
-                ngettext("%(count)d invitation e-mail is on its way.", "%(count)d invitation e-mails are on their way.", sent)
+                ngettext(
+                    "%(count)d invitation e-mail is on its way.", "%(count)d invitation e-mails are on their way.", sent
+                )
                 % {"count": sent},
             )
         for message in refused:
