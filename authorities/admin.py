@@ -111,7 +111,9 @@ class InvitationAdmin(ScopedAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d invitation e-mail is on its way.", "%(count)d invitation e-mails are on their way.", sent
+                    "%(count)d invitation e-mail is on its way.",
+                    "%(count)d invitation e-mails are on their way.",
+                    sent,
                 )
                 % {"count": sent},
             )
