@@ -1,8 +1,11 @@
 """The officials' pages in a real browser: Playwright driving Debian's Chromium against the live server.
 
-Run with `pytest -m browser`. axe-core (npm, node_modules/axe-core) checks every page visited."""
+Run with `pytest -m browser`. Every page visited is checked at 360 px wide, by axe-core and by the Nu HTML
+checker (both from npm: `npm ci` installs them into node_modules)."""
 
+import json
 import os
+import subprocess
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -30,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PASSWORD = "migracion-local-2024"
 # Which elements stick out past 360 px: the message of a failing width check.
 WIDE = """() => [...document.querySelectorAll('*')]
@@ -67,17 +71,59 @@ def axe_violations(page):
     return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
 
 
-def check_page(page):
-    """What every page must hold: no horizontal scrolling at 360 px, and no accessibility violation."""
+class HtmlSources:
+    """The HTML source of every page checked, saved to files and validated together by the Nu HTML checker
+    (one Java start, about 2.5 s, for all of them)."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.files = []
+        self.urls = {}
+
+    def add(self, page):
+        # The page's source, not the browser's DOM: fetched again in the same context, with the same cookies.
+        path = self.directory / f"page-{len(self.files)}.html"
+        path.write_text(page.request.get(page.url).text())
+        self.files.append(path)
+        self.urls[path.name] = page.url
+
+    def vnu_errors(self):
+        """The checker's errors as 'url: line: message' strings."""
+        if not VNU.exists():
+            pytest.skip("vnu-jar is not installed: npm ci")
+        result = subprocess.run(
+            ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, self.files)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+        return [
+            f"{self.urls.get(Path(m['url']).name, m['url'])}: {m.get('lastLine')}: {m['message']}"
+            for m in messages
+            if m["type"] == "error"
+        ]
+
+
+@pytest.fixture
+def html_sources(tmp_path):
+    return HtmlSources(tmp_path)
+
+
+def check_page(page, sources):
+    """What every page must hold: no horizontal scrolling at 360 px, no accessibility violation; and its source
+    is kept for the HTML checker."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, (page.url, page.evaluate(WIDE))
     assert axe_violations(page) == [], page.url
+    sources.add(page)
     if os.environ.get("ALP_SCREENSHOTS"):  # a folder: keep a picture of every page checked, for a person
         name = page.url.split("//", 1)[1].split("/", 1)[1].strip("/").replace("/", "_") or "home"
         page.screenshot(path=f"{os.environ['ALP_SCREENSHOTS']}/{name[:60]}.png", full_page=True)
 
 
 def test_browser_accept_invitation_switch_language_phone_width(
-    live_server, phone, django_capture_on_commit_callbacks
+    live_server, phone, html_sources, django_capture_on_commit_callbacks
 ):
     from authorities.services import send_invitation
 
@@ -108,7 +154,7 @@ def test_browser_accept_invitation_switch_language_phone_width(
 
     page.goto(f"{live_server.url}/invitation/{invitation.token}/")
     assert page.evaluate("document.documentElement.lang") == "es"
-    check_page(page)
+    check_page(page, html_sources)
     # A mismatch first: the error appears next to the field and nothing is created.
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD + "x")
@@ -119,7 +165,7 @@ def test_browser_accept_invitation_switch_language_phone_width(
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "Welcome, Ana"
-    check_page(page)
+    check_page(page, html_sources)
     official.refresh_from_db()
     assert official.user.check_password(PASSWORD)
 
@@ -137,10 +183,11 @@ def test_browser_accept_invitation_switch_language_phone_width(
     for path in ("/", "/my/sessions/", "/my/registration/", "/my/profile/"):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.lang") == "pt-br"
-        check_page(page)
+        check_page(page, html_sources)
+    assert html_sources.vnu_errors() == []
 
 
-def test_browser_login_pages_fit_phone_and_pass_axe(live_server, phone):
+def test_browser_login_pages_fit_phone_and_pass_checks(live_server, phone, html_sources):
     for path in (
         "/accounts/login/",
         "/accounts/login/code/",
@@ -148,4 +195,5 @@ def test_browser_login_pages_fit_phone_and_pass_axe(live_server, phone):
         "/invitation/new-link/",
     ):
         phone.goto(f"{live_server.url}{path}")
-        check_page(phone)
+        check_page(phone, html_sources)
+    assert html_sources.vnu_errors() == []
