@@ -112,7 +112,7 @@ def html_sources(tmp_path):
 
 
 def check_page(page, sources):
-    """What every page must hold: no horizontal scrolling at 360 px, no accessibility violation; and its source
+    """What every page must hold: no horizontal scrolling at 360 px, no accessibility violation; its source
     is kept for the HTML checker."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, (page.url, page.evaluate(WIDE))
     assert axe_violations(page) == [], page.url
