@@ -227,3 +227,41 @@ def test_admin_action_sends_invitations_of_scope_only(client, django_capture_on_
     assert pending.status == InvitationStatus.SENT
     assert f"/invitation/{pending.token}/" in mail.outbox[0].body
     assert [str(m) for m in response.context["messages"]][-1].endswith("already accepted this invitation.")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_accept_invitation_concurrently_creates_one_account(django_capture_on_commit_callbacks):
+    """Two submissions at the same moment (two tabs, a double click): select_for_update makes the second wait
+    for the first and then find the invitation accepted. Needs a database with row locks (PostgreSQL, as CI)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL: run with DATABASE_URL=postgres://...")
+    official = f.make_official(email="race@example.org")
+    invitation = f.invite(official, f.make_initiative(), status=InvitationStatus.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = send_invitation(invitation=invitation)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept(password):
+        try:
+            barrier.wait()
+            accept_invitation(token=invitation.token, password=password)
+            outcomes.append("accepted")
+        except InvitationAlreadyAccepted:
+            outcomes.append("already accepted")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(p,)) for p in ("first-password-1", "second-password-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["accepted", "already accepted"]
+    assert get_user_model().objects.filter(email="race@example.org").count() == 1
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
