@@ -184,3 +184,18 @@ def update_profile(*, official, first_name, last_name, position, role_kind, lang
                 first_name=first_name, last_name=last_name
             )
     return official
+
+
+def sync_official_email(*, user, email):
+    """After an official changed their login address (allauth, verified), the official's e-mail follows, so that
+    invitations and e-mails reach the address they use. Left alone when another official already has it."""
+    with transaction.atomic():
+        official = Official.objects.select_for_update().filter(user=user).first()
+        if official is None or official.email.lower() == email.lower():
+            return official
+        if Official.objects.filter(email__iexact=email).exclude(pk=official.pk).exists():
+            return official
+        official.email = email
+        official.save(update_fields=["email", "updated"])
+        get_user_model().objects.filter(pk=user.pk).update(email=email, username=email.lower())
+    return official

@@ -200,3 +200,24 @@ def test_staff_sets_up_totp_then_reaches_admin(client):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=staff, type="totp").count() == 1
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_email_change_after_reauthentication_and_verification_updates_official(client):
+    official = _official_account("en")
+    client.post(reverse("account_login"), {"login": "rosa@example.org", "password": PASSWORD})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "rosa.new@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == ["rosa.new@example.org"]
+    confirm = re.search(r"(/accounts/confirm-email/[^\s]+)", mail.outbox[-1].body).group(1)
+    client.post(confirm)
+    official.refresh_from_db()
+    official.user.refresh_from_db()
+    assert (official.email, official.user.email, official.user.username) == (
+        "rosa.new@example.org",
+        "rosa.new@example.org",
+        "rosa.new@example.org",
+    )
+    client.post(reverse("account_logout"))
+    response = client.post(reverse("account_login"), {"login": "rosa.new@example.org", "password": PASSWORD})
+    assert response.status_code == 302
