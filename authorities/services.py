@@ -188,7 +188,7 @@ def update_profile(*, official, first_name, last_name, position, role_kind, lang
 
 def sync_official_email(*, user, email):
     """After an official changed their login address (allauth, verified), the official's e-mail follows, so
-    that invitations and e-mails reach the address they use. Left alone when another official already has it."""
+    that invitations and e-mails reach the address they use. Left alone when another official has it."""
     with transaction.atomic():
         official = Official.objects.select_for_update().filter(user=user).first()
         if official is None or official.email.lower() == email.lower():
