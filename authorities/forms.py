@@ -69,4 +69,10 @@ class ProfileForm(forms.ModelForm):
         labels = {
             "public_consent": _("I agree to appear by name in the public list of recognized authorities")
         }
-        help_texts = {"language": _("The portal and its e-mails use this language.")}
+        help_texts = {
+            "language": _("The portal and its e-mails use this language."),
+            "public_consent": _(
+                "Only your name, position and government are shown, and only once you are recognized. "
+                "You can change your mind here at any time."
+            ),
+        }

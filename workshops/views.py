@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -70,6 +71,9 @@ class RegistrationView(OfficialRequiredMixin, FormView):
     def setup_official_data(self):
         self.initiative = current_initiative(self.official)
         self.editions = workshop_editions(self.initiative)
+        now = timezone.now()
+        for edition in self.editions:
+            edition.started = edition.first_start is not None and edition.first_start <= now
         self.registration = (
             Registration.objects.filter(official=self.official, initiative=self.initiative).first()
             if self.initiative
