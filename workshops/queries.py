@@ -105,7 +105,7 @@ def may_join(official, event, *, invited, registered_event_id):
 
 def my_sessions(official, initiative):
     """The official's sessions in an initiative: the launch and other events, and their own workshop edition.
-    A fixed number of queries: sessions with their event, agenda items, the registration and the invitation."""
+    A fixed number of queries: sessions with their event, agenda items, the registration, the invitation."""
     if initiative is None:
         return []
     registration = Registration.objects.filter(official=official, initiative=initiative).first()
@@ -163,7 +163,9 @@ def timeline(initiative):
     current = initiative.stage_enum.position()
     spans = {
         row["event__kind"]: (row["first"], row["last"])
-        for row in Session.objects.filter(event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP])
+        for row in Session.objects.filter(
+            event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP]
+        )
         .values("event__kind")
         .annotate(first=Min("starts_at"), last=Max("ends_at"))
         .order_by()
@@ -198,12 +200,16 @@ def expected_of(official, initiative, *, registration=None, editions=()):
             tasks.append(Task("register", False))
     if stage in (Stage.LAUNCH, Stage.WORKSHOP):
         answered = set(
-            QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list("kind", flat=True)
+            QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list(
+                "kind", flat=True
+            )
         )
         tasks.append(Task("entry_questionnaire", QuestionnaireKind.ENTRY in answered))
         if stage == Stage.WORKSHOP:
             submitted = Automapeo.objects.filter(
-                local_government=official.local_government_id, initiative=initiative, status=SubmissionStatus.SUBMITTED
+                local_government=official.local_government_id,
+                initiative=initiative,
+                status=SubmissionStatus.SUBMITTED,
             ).exists()
             tasks.append(Task("automapeo", submitted))
             tasks.append(Task("almi", False))
