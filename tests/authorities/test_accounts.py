@@ -221,3 +221,14 @@ def test_email_change_after_reauthentication_and_verification_updates_official(c
     client.post(reverse("account_logout"))
     response = client.post(reverse("account_login"), {"login": "rosa.new@example.org", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_admin_login_rate_limited_by_allauth(client):
+    f.make_regional_staff("boss@iom.test")
+    client.cookies["django_language"] = "en"
+    login_url = client.get(reverse("admin:login")).url  # the admin's login is allauth's
+    for _ in range(5):
+        client.post(login_url, {"login": "boss@iom.test", "password": "wrong"})
+    response = client.post(login_url, {"login": "boss@iom.test", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.context["form"].non_field_errors() == ["Too many failed login attempts. Try again later."]
