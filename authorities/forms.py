@@ -55,7 +55,27 @@ class NewInvitationLinkForm(forms.Form):
     )
 
 
+def time_zone_choices():
+    import zoneinfo
+
+    from django.conf import settings
+
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    )
+    return [
+        ("", _("The portal's (%(zone)s)") % {"zone": settings.TIME_ZONE}),
+        *((z, z.replace("_", " ")) for z in zones),
+    ]
+
+
 class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=time_zone_choices,
+        help_text=_("Dates and times of sessions are shown in this time zone."),
+    )
     gender = forms.ChoiceField(
         label=_("Gender"),
         required=False,
@@ -65,7 +85,16 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Official
-        fields = ["first_name", "last_name", "position", "role_kind", "language", "gender", "public_consent"]
+        fields = [
+            "first_name",
+            "last_name",
+            "position",
+            "role_kind",
+            "language",
+            "time_zone",
+            "gender",
+            "public_consent",
+        ]
         labels = {
             "public_consent": _("I agree to appear by name in the public list of recognized authorities")
         }

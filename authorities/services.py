@@ -163,10 +163,21 @@ def invitation_email(invitation):
     return subject, body
 
 
-PROFILE_FIELDS = ("first_name", "last_name", "position", "role_kind", "language", "gender", "public_consent")
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "position",
+    "role_kind",
+    "language",
+    "time_zone",
+    "gender",
+    "public_consent",
+)
 
 
-def update_profile(*, official, first_name, last_name, position, role_kind, language, gender, public_consent):
+def update_profile(
+    *, official, first_name, last_name, position, role_kind, language, time_zone, gender, public_consent
+):
     """Save what an official says about themselves; their account's name follows."""
     with transaction.atomic():
         official = Official.objects.select_for_update().get(pk=official.pk)
@@ -175,6 +186,7 @@ def update_profile(*, official, first_name, last_name, position, role_kind, lang
         official.position = position
         official.role_kind = role_kind
         official.language = language
+        official.time_zone = time_zone
         official.gender = gender
         official.public_consent = public_consent
         official.full_clean(exclude=["user", "local_government", "email"])

@@ -246,6 +246,7 @@ def test_profile_save_sets_language_and_consent(client, portal):  # noqa: F811
         "position": "Secretária",
         "role_kind": "secretary",
         "language": "pt-br",
+        "time_zone": "America/Lima",
         "gender": "undisclosed",
         "public_consent": "on",
     }
@@ -254,9 +255,16 @@ def test_profile_save_sets_language_and_consent(client, portal):  # noqa: F811
     assert response.cookies["django_language"].value == "pt-br"
     official = a["official"]
     official.refresh_from_db()
-    assert (official.first_name, official.language, official.gender, official.public_consent) == (
+    assert (
+        official.first_name,
+        official.language,
+        official.time_zone,
+        official.gender,
+        official.public_consent,
+    ) == (
         "Ana",
         "pt-br",
+        "America/Lima",
         "undisclosed",
         True,
     )
