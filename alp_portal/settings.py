@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "alp_portal.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "alp_portal.urls"
@@ -173,3 +174,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Accounts (issue 3): no open sign-up, officials arrive by invitation; staff need a second factor for the admin.
+ACCOUNT_ADAPTER = "authorities.adapters.AccountAdapter"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # changing the e-mail address asks for the password again
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+MFA_TOTP_ISSUER = "ALP Portal"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs HTTPS; on a developer's http://localhost allauth may allow it.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+INVITATION_VALID_DAYS = env_int("ALP_INVITATION_VALID_DAYS", 30)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +8,14 @@ from .views import HomeView
 admin.site.site_header = _("ALP Portal · back office")
 admin.site.site_title = _("ALP Portal")
 admin.site.index_title = _("Champion Local Authorities")
+# The admin's login is allauth's: its rate limits and the MFA stage apply to staff as well.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("authorities.urls")),
     path("", include("workshops.urls")),
 ]

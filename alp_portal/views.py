@@ -1,7 +1,69 @@
+from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
+
+# Pages built by the other half of issue 3; their plain paths are used until their url names exist.
+TASK_URLS = {
+    "automapeo": ([("automapeo", {})], "/automapeo/"),
+    "almi": ([("almi", {})], "/almi/"),
+    "entry_questionnaire": (
+        [("questionnaire", {"kind": "entry"}), ("questionnaire", {})],
+        "/questionnaire/entry/",
+    ),
+    "exit_questionnaire": (
+        [("questionnaire", {"kind": "exit"})],
+        "/questionnaire/exit/",
+    ),
+    "register": ([("registration", {})], "/my/registration/"),
+}
+
+
+def task_url(key):
+    candidates, fallback = TASK_URLS[key]
+    for name, kwargs in candidates:
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    return fallback
 
 
 class HomeView(TemplateView):
-    """The portal's front page. The officials' home and the public pages build on it."""
+    """The portal's front page. A signed-in official sees their own home: the initiative's timeline, what is
+    expected of them now and their government; everyone else sees the public front page."""
 
     template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        from authorities.mixins import official_for
+
+        self.official = official_for(request.user)
+        if self.official is not None:
+            self.template_name = "home_official.html"
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.official is None:
+            return context
+        from authorities.preferences import time_zone_name
+        from authorities.queries import current_initiative
+        from workshops.models import Registration
+        from workshops.queries import expected_of, timeline, workshop_editions
+
+        initiative = current_initiative(self.official)
+        context.update(official=self.official, initiative=initiative, time_zone=time_zone_name(self.official))
+        if initiative is not None:
+            registration = (
+                Registration.objects.filter(official=self.official, initiative=initiative)
+                .select_related("event")
+                .first()
+            )
+            tasks = expected_of(
+                self.official, initiative, registration=registration, editions=workshop_editions(initiative)
+            )
+            context.update(
+                timeline=timeline(initiative),
+                tasks=[(task, task_url(task.key)) for task in tasks],
+                registration=registration,
+            )
+        return context

@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from alp_portal.admin import ScopedAdmin, ScopedTabularInline, country_filter
 from alp_portal.roles import is_regional_staff
@@ -103,6 +104,32 @@ class InvitationAdmin(ScopedAdmin):
     autocomplete_fields = ["official", "initiative"]
     readonly_fields = ["sent_at", "accepted_at"]
     date_hierarchy = "sent_at"
+    actions = ["send_invitation_emails"]
+
+    @admin.action(description=_("Send the invitation e-mail (a new personal link)"), permissions=["change"])
+    def send_invitation_emails(self, request, queryset):
+        from .services import InvitationError, send_invitation
+
+        sent, refused = 0, []
+        for invitation in queryset.select_related("official"):
+            try:
+                send_invitation(invitation=invitation)
+            except InvitationError as error:
+                refused.append(error.message)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invitation e-mail is on its way.",
+                    "%(count)d invitation e-mails are on their way.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        for message in refused:
+            self.message_user(request, message, level=messages.WARNING)
 
     @admin.display(description=_("local government"), ordering="official__local_government__name")
     def local_government(self, obj):

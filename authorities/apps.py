@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AuthoritiesConfig(AppConfig):
     name = "authorities"
     verbose_name = _("Local authorities")
+
+    def ready(self):
+        from allauth.account.signals import email_changed
+
+        email_changed.connect(_official_email_follows, dispatch_uid="authorities.official_email_follows")
+
+
+def _official_email_follows(sender, request, user, from_email_address, to_email_address, **kwargs):
+    from .services import sync_official_email
+
+    sync_official_email(user=user, email=to_email_address.email)

@@ -78,3 +78,20 @@ def invited_figures(initiative):
             invitations__initiative=initiative, invitations__status__in=InvitationStatus.sent_values()
         )
     )
+
+
+def current_invitations(official):
+    """The official's invitations that went out (not declined), newest initiative first."""
+    from .models import Invitation
+
+    return (
+        Invitation.objects.filter(official=official, status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED])
+        .select_related("initiative")
+        .order_by("-initiative__year", "-initiative__pk")
+    )
+
+
+def current_initiative(official):
+    """The initiative an official takes part in now: the newest one they are invited to (None if none)."""
+    invitation = current_invitations(official).first()
+    return invitation.initiative if invitation else None

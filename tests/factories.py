@@ -28,9 +28,23 @@ def make_user(email=None, *, is_staff=False, password="password", **extra):
     )
 
 
-def make_regional_staff(email=None):
+def give_mfa(user):
+    """A TOTP authenticator app and recovery codes, as after the staff member set up two-factor authentication
+    (the admin refuses staff without them). Returns the TOTP secret, for tests that type a code."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def make_regional_staff(email=None, *, mfa=True):
     user = make_user(email or f"regional{n()}@iom.test", is_staff=True)
     user.groups.add(Group.objects.get(name=REGIONAL_STAFF_GROUP))
+    if mfa:
+        give_mfa(user)
     return user
 
 
@@ -39,9 +53,11 @@ def make_country_office(country="AR", name=None):
     return office
 
 
-def make_country_staff(country="AR", email=None):
+def make_country_staff(country="AR", email=None, *, mfa=True):
     user = make_user(email or f"co-{country.lower()}{n()}@iom.test", is_staff=True)
     make_country_office(country).staff.add(user)
+    if mfa:
+        give_mfa(user)
     return user
 
 

@@ -94,9 +94,7 @@ class AutomapeoAdmin(ScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A change made here is newer work too: an official's form loaded before it must not overwrite it.
-        Automapeo.objects.filter(pk=form.instance.pk).update(
-            revision=F("revision") + 1, last_saved_by=request.user
-        )
+        Automapeo.objects.filter(pk=form.instance.pk).update(revision=F("revision") + 1, last_saved_by=request.user)
 
 
 @admin.register(AlmiContribution)

@@ -25,8 +25,7 @@ class Choice:
 
 def reference_choices(queryset):
     return [
-        Choice(item.pk, item.number, item.title, str(item.pk), str(item.number))
-        for item in queryset.order_by("number")
+        Choice(item.pk, item.number, item.title, str(item.pk), str(item.number)) for item in queryset.order_by("number")
     ]
 
 
@@ -57,12 +56,8 @@ class ActionForm(ReferenceChoicesMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the action does, for whom, and since when."),
     )
-    objectives = forms.TypedMultipleChoiceField(
-        label=_("GCM objectives it relates to"), coerce=int, required=False
-    )
-    principles = forms.TypedMultipleChoiceField(
-        label=_("Guiding principles it relates to"), coerce=int, required=False
-    )
+    objectives = forms.TypedMultipleChoiceField(label=_("GCM objectives it relates to"), coerce=int, required=False)
+    principles = forms.TypedMultipleChoiceField(label=_("Guiding principles it relates to"), coerce=int, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
     to_strengthen = forms.CharField(
         label=_("What could be strengthened"),
@@ -264,3 +259,23 @@ class QuestionnaireForm(forms.ModelForm):
         for name in ("expectations", "use_of_learning", "comments"):
             if name in self.fields:
                 self.fields[name].help_text = ""
+
+
+class RegistrationForm(forms.Form):
+    event = forms.TypedChoiceField(
+        label=_("Workshop edition"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one edition."),
+            "invalid_choice": _("Choose one of the editions listed."),
+        },
+    )
+
+    def __init__(self, *args, editions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editions = {edition.pk: edition for edition in editions}
+        self.fields["event"].choices = [(edition.pk, edition.title) for edition in editions]
+
+    def clean_event(self):
+        return self.editions[self.cleaned_data["event"]]

@@ -278,7 +278,11 @@ class Automapeo(TimeStampedModel):
         _("revision"), default=1, help_text=_("Raised on every save, so that concurrent edits are detected.")
     )
     last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("last saved by"),
     )
 
@@ -378,7 +382,11 @@ class AlmiContribution(TimeStampedModel):
         verbose_name=_("GCM objectives"),
     )
     form_key = models.CharField(
-        _("form key"), max_length=40, blank=True, default="", editable=False,
+        _("form key"),
+        max_length=40,
+        blank=True,
+        default="",
+        editable=False,
         help_text=_("A random key of the form it was sent from, so that a form sent twice adds one row."),
     )
 

@@ -1,16 +1,27 @@
 """Reads over events and attendance: who took part in what, and the figures of each stage."""
 
-from django.db.models import Count, Max, Prefetch, Q
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from authorities.enums import InvitationStatus
-from authorities.models import Invitation, Official
+from authorities.models import Official
 from authorities.queries import figures_for_officials
 from initiative.enums import Stage
 from initiative.models import GuidingPrinciple, Objective, StageTransition
 
-from .enums import AttendanceStatus, EventKind
-from .models import AlmiContribution, Attendance, Automapeo, Event, QuestionnaireResponse, Session
+from .enums import AttendanceStatus, EventKind, QuestionnaireKind, SubmissionStatus
+from .models import (
+    AgendaItem,
+    AlmiContribution,
+    Attendance,
+    Automapeo,
+    Event,
+    QuestionnaireResponse,
+    Registration,
+    Session,
+)
 
 
 def present_officials(sessions):
@@ -96,19 +107,6 @@ def official_for_user(user):
     return Official.objects.select_related("local_government").filter(user=user).first()
 
 
-def current_initiative(official):
-    """The initiative an official works in now: the newest one their invitation (sent or accepted) is for."""
-    invitation = (
-        Invitation.objects.filter(
-            official=official, status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED]
-        )
-        .select_related("initiative")
-        .order_by("-created", "-pk")
-        .first()
-    )
-    return invitation.initiative if invitation else None
-
-
 def submissions_closed_at(initiative):
     """When the Automapeo and ALMI closed: the closing moment set by staff, or the move out of the workshop
     stage. None when they are open or not yet open."""
@@ -155,3 +153,135 @@ def government_contributions(local_government, initiative):
 
 def questionnaire_of(official, initiative, kind):
     return QuestionnaireResponse.objects.filter(official=official, initiative=initiative, kind=kind).first()
+
+
+# ---- What an official sees: their sessions, the editions they may register for, their home page. ----
+
+
+@dataclass(frozen=True)
+class MySession:
+    session: Session
+    meeting_url: str  # empty unless this official may join
+    recording_url: str
+
+
+def may_join(official, event, *, invited, registered_event_id):
+    """The meeting link is for registered participants of a workshop edition, and for every invited official
+    at the launch (and other events of the initiative)."""
+    if event.kind == EventKind.WORKSHOP:
+        return event.pk == registered_event_id
+    return invited
+
+
+def my_sessions(official, initiative):
+    """The official's sessions in an initiative: the launch and other events, and their own workshop edition.
+    A fixed number of queries: sessions with their event, agenda items, the registration, the invitation."""
+    if initiative is None:
+        return []
+    registration = Registration.objects.filter(official=official, initiative=initiative).first()
+    registered_event_id = registration.event_id if registration else None
+    invited = official.invitations.filter(
+        initiative=initiative, status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED]
+    ).exists()
+    if not invited:
+        return []
+    sessions = (
+        Session.objects.filter(event__initiative=initiative)
+        .filter(~Q(event__kind=EventKind.WORKSHOP) | Q(event_id=registered_event_id))
+        .select_related("event")
+        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("starts_at")))
+        .order_by("starts_at", "pk")
+    )
+    return [
+        MySession(
+            session=session,
+            meeting_url=session.meeting_url
+            if may_join(official, session.event, invited=invited, registered_event_id=registered_event_id)
+            else "",
+            recording_url=session.recording_url,
+        )
+        for session in sessions
+    ]
+
+
+def workshop_editions(initiative):
+    """The workshop editions of an initiative with their sessions, their start and how many registered."""
+    if initiative is None:
+        return []
+    return list(
+        Event.objects.filter(initiative=initiative, kind=EventKind.WORKSHOP)
+        .annotate(first_start=Min("sessions__starts_at"), registered=Count("registrations", distinct=True))
+        .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at")))
+        .order_by("edition")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    stage: Stage
+    state: str  # "done", "current" or "upcoming"
+    starts: object = None  # a datetime, when known
+    ends: object = None
+
+
+TIMELINE = (Stage.LAUNCH, Stage.WORKSHOP, Stage.CERTIFICATION, Stage.DISSEMINATION)
+
+
+def timeline(initiative):
+    """The four stages of an initiative (launch, workshop, certification, dissemination) and where it stands.
+    Dates come from the sessions (launch, workshop) and from the stage moves (the others). Two queries."""
+    current = initiative.stage_enum.position()
+    spans = {
+        row["event__kind"]: (row["first"], row["last"])
+        for row in Session.objects.filter(
+            event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP]
+        )
+        .values("event__kind")
+        .annotate(first=Min("starts_at"), last=Max("ends_at"))
+        .order_by()
+    }
+    moved = dict(StageTransition.objects.filter(initiative=initiative).values_list("to_stage", "at"))
+    steps = []
+    for stage in TIMELINE:
+        position = stage.position()
+        state = "done" if position < current else "current" if position == current else "upcoming"
+        starts, ends = spans.get(stage.value, (moved.get(stage.value), None))
+        steps.append(TimelineStep(stage=stage, state=state, starts=starts, ends=ends))
+    return steps
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str  # "register", "automapeo", "almi", "entry_questionnaire", "exit_questionnaire"
+    done: bool
+    detail: str = ""
+
+
+def expected_of(official, initiative, *, registration=None, editions=()):
+    """What the initiative expects of this official now, by stage. A fixed number of queries."""
+    stage = initiative.stage_enum
+    tasks = []
+    now = timezone.now()
+    if stage in (Stage.MAPPING, Stage.LAUNCH, Stage.WORKSHOP):
+        open_editions = [e for e in editions if e.first_start is None or e.first_start > now]
+        if registration is not None:
+            tasks.append(Task("register", True, registration.event.title))
+        elif open_editions:
+            tasks.append(Task("register", False))
+    if stage in (Stage.LAUNCH, Stage.WORKSHOP):
+        answered = set(
+            QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list(
+                "kind", flat=True
+            )
+        )
+        tasks.append(Task("entry_questionnaire", QuestionnaireKind.ENTRY in answered))
+        if stage == Stage.WORKSHOP:
+            submitted = Automapeo.objects.filter(
+                local_government=official.local_government_id,
+                initiative=initiative,
+                status=SubmissionStatus.SUBMITTED,
+            ).exists()
+            tasks.append(Task("automapeo", submitted))
+            tasks.append(Task("almi", False))
+            tasks.append(Task("exit_questionnaire", QuestionnaireKind.EXIT in answered))
+    return tasks

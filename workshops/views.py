@@ -9,40 +9,49 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import FormView, TemplateView
 
+from authorities.mixins import OfficialRequiredMixin
+from authorities.preferences import time_zone_name
+from authorities.queries import current_initiative
 from initiative.models import GuidingPrinciple, Objective
 
+from . import calendar
 from .enums import ActionStatus, ContributionKind, QuestionnaireKind, SubmissionStatus
 from .forms import (
     ContributionForm,
     QuestionnaireForm,
+    RegistrationForm,
     RevisionForm,
     action_formset,
     new_form_key,
     reference_choices,
 )
-from .models import AlmiContribution
+from .models import AlmiContribution, Registration
 from .queries import (
     automapeo_for,
-    current_initiative,
     government_contributions,
+    my_sessions,
     official_for_user,
     questionnaire_of,
     submissions_closed_at,
+    workshop_editions,
 )
 from .rules import questionnaire_accepts_answers, stage_accepts_submissions
 from .services import (
     ActionNotFound,
+    RegistrationError,
     StaleAutomapeo,
     SubmissionsClosed,
     add_almi_contribution,
     answer_questionnaire,
     change_almi_contribution,
+    register_for_edition,
     save_automapeo,
 )
 
@@ -163,12 +172,8 @@ class AutomapeoView(OfficialPortalMixin, View):
             **self.stage_context(accepts),
             "automapeo": automapeo,
             "submitted": automapeo is not None and automapeo.status == SubmissionStatus.SUBMITTED,
-            "saved_by": display_name(automapeo.last_saved_by)
-            if automapeo and automapeo.last_saved_by_id
-            else "",
-            "submitted_by": display_name(automapeo.submitted_by)
-            if automapeo and automapeo.submitted_by_id
-            else "",
+            "saved_by": display_name(automapeo.last_saved_by) if automapeo and automapeo.last_saved_by_id else "",
+            "submitted_by": display_name(automapeo.submitted_by) if automapeo and automapeo.submitted_by_id else "",
             "formset": formset,
             "empty_form": formset.empty_form if formset is not None else None,
             "revision": revision,
@@ -241,8 +246,7 @@ class AutomapeoView(OfficialPortalMixin, View):
         if submitting:
             messages.success(
                 request,
-                _("Thank you: the Automapeo of %(government)s is submitted.")
-                % {"government": self.government.name},
+                _("Thank you: the Automapeo of %(government)s is submitted.") % {"government": self.government.name},
             )
         else:
             messages.success(request, _("Draft saved."))
@@ -380,8 +384,7 @@ class AlmiView(OfficialPortalMixin, View):
         accepts = stage_accepts_submissions(self.initiative)
         contributions = government_contributions(self.government, self.initiative)
         groups = [
-            (kind, label, [c for c in contributions if c.kind == kind])
-            for kind, label in ContributionKind.choices
+            (kind, label, [c for c in contributions if c.kind == kind]) for kind, label in ContributionKind.choices
         ]
         context = {
             **self.stage_context(accepts),
@@ -419,8 +422,7 @@ class AlmiView(OfficialPortalMixin, View):
             return self.render_page(request, form, status=403, alert=closed.message)
         messages.success(
             request,
-            _("Your contribution is added to the ALMI of %(government)s.")
-            % {"government": self.government.name},
+            _("Your contribution is added to the ALMI of %(government)s.") % {"government": self.government.name},
         )
         return redirect("almi")
 
@@ -502,9 +504,7 @@ class QuestionnaireView(OfficialPortalMixin, View):
     def post(self, request):
         form = QuestionnaireForm(request.POST, kind=self.kind)
         if not form.is_valid():
-            return self.render_page(
-                request, form, questionnaire_of(self.official, self.initiative, self.kind)
-            )
+            return self.render_page(request, form, questionnaire_of(self.official, self.initiative, self.kind))
         try:
             _response, created = answer_questionnaire(
                 official=self.official, initiative=self.initiative, kind=self.kind, **form.cleaned_data
@@ -514,7 +514,90 @@ class QuestionnaireView(OfficialPortalMixin, View):
         if created:
             messages.success(request, _("Thank you for your answers."))
         else:
-            messages.info(
-                request, _("You had already answered this questionnaire: your first answers are kept.")
-            )
+            messages.info(request, _("You had already answered this questionnaire: your first answers are kept."))
         return redirect("questionnaire", kind=self.kind.value)
+
+
+class MySessionsView(OfficialRequiredMixin, TemplateView):
+    template_name = "workshops/my_sessions.html"
+
+    def get_context_data(self, **kwargs):
+        initiative = current_initiative(self.official)
+        return {
+            **super().get_context_data(**kwargs),
+            "initiative": initiative,
+            "entries": my_sessions(self.official, initiative),
+            "time_zone": time_zone_name(self.official),
+        }
+
+
+def _ics_response(text, filename):
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class MySessionsCalendarView(OfficialRequiredMixin, View):
+    """All the official's sessions as one calendar file."""
+
+    def get(self, request):
+        initiative = current_initiative(self.official)
+        entries = my_sessions(self.official, initiative)
+        name = initiative.name if initiative else _("My sessions")
+        return _ics_response(calendar.calendar(entries, host=request.get_host(), name=name), "alp-sessions.ics")
+
+
+class SessionCalendarView(OfficialRequiredMixin, View):
+    """One session as a calendar file; a session that is not the official's answers 404."""
+
+    def get(self, request, pk):
+        initiative = current_initiative(self.official)
+        entry = next((e for e in my_sessions(self.official, initiative) if e.session.pk == pk), None)
+        if entry is None:
+            raise Http404("Not one of your sessions.")
+        text = calendar.calendar([entry], host=request.get_host(), name=entry.session.title)
+        return _ics_response(text, f"alp-session-{pk}.ics")
+
+
+class RegistrationView(OfficialRequiredMixin, FormView):
+    """Register for one workshop edition, or change it until the editions start."""
+
+    template_name = "workshops/registration.html"
+    form_class = RegistrationForm
+
+    def setup_official_data(self):
+        self.initiative = current_initiative(self.official)
+        self.editions = workshop_editions(self.initiative)
+        now = timezone.now()
+        for edition in self.editions:
+            edition.started = edition.first_start is not None and edition.first_start <= now
+        self.registration = (
+            Registration.objects.filter(official=self.official, initiative=self.initiative).first()
+            if self.initiative
+            else None
+        )
+
+    def get_form_kwargs(self):
+        self.setup_official_data()
+        kwargs = {**super().get_form_kwargs(), "editions": self.editions}
+        if self.registration is not None:
+            kwargs["initial"] = {"event": self.registration.event_id}
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            registration = register_for_edition(official=self.official, event=form.cleaned_data["event"])
+        except RegistrationError as error:
+            form.add_error("event", error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("You are registered for %(edition)s.") % {"edition": registration.event.title})
+        return redirect("registration")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "initiative": self.initiative,
+            "editions": self.editions,
+            "registration": self.registration,
+            "time_zone": time_zone_name(self.official),
+        }

@@ -145,9 +145,7 @@ def test_questionnaire_exit_asks_satisfaction_and_use(client, portal, official_a
     url = reverse("questionnaire", args=["exit"])
     page = client.get(url)
     assert list(page.context["form"].fields) == ["knowledge", "satisfaction", "use_of_learning", "comments"]
-    response = client.post(
-        url, {"knowledge": "4", "satisfaction": "5", "use_of_learning": "En el plan local"}
-    )
+    response = client.post(url, {"knowledge": "4", "satisfaction": "5", "use_of_learning": "En el plan local"})
     assert response.status_code == 302
     answer = QuestionnaireResponse.objects.get(official=official_a, kind="exit")
     assert (answer.knowledge, answer.satisfaction, answer.use_of_learning) == (4, 5, "En el plan local")
@@ -165,9 +163,7 @@ def test_questionnaire_entry_open_at_launch_exit_not(client):
     official = f.make_portal_official(initiative)
     client.force_login(official.user)
     assert (
-        client.post(
-            reverse("questionnaire", args=["entry"]), {"knowledge": "3", "expectations": "x"}
-        ).status_code
+        client.post(reverse("questionnaire", args=["entry"]), {"knowledge": "3", "expectations": "x"}).status_code
         == 302
     )
     refused = client.post(
@@ -184,9 +180,7 @@ def test_questionnaire_page_queries(client, django_assert_num_queries, answered)
     initiative = f.make_workshop_initiative()
     official = f.make_portal_official(initiative)
     if answered:
-        QuestionnaireResponse.objects.create(
-            official=official, initiative=initiative, kind="entry", knowledge=3
-        )
+        QuestionnaireResponse.objects.create(official=official, initiative=initiative, kind="entry", knowledge=3)
     client.force_login(official.user)
     with django_assert_num_queries(5):
         assert client.get(reverse("questionnaire", args=["entry"])).status_code == 200
@@ -203,7 +197,7 @@ def test_questionnaire_exit_not_open_during_launch_says_so(client):
 
 def test_current_initiative_is_the_newest_invitation_sent_or_accepted():
     from authorities.enums import InvitationStatus
-    from workshops.queries import current_initiative
+    from authorities.queries import current_initiative
 
     official = f.make_official_user()
     older, newer, declined = (

@@ -180,9 +180,7 @@ def test_automapeo_submit_without_actions_is_refused(client):
     client.force_login(official.user)
     response = client.post(reverse("automapeo"), automapeo_data(0, [{}], submit="1"))
     assert response.status_code == 200
-    assert response.context["formset"].non_form_errors() == [
-        "Add at least one action before submitting the Automapeo."
-    ]
+    assert response.context["formset"].non_form_errors() == ["Add at least one action before submitting the Automapeo."]
     assert Automapeo.objects.filter(status=SubmissionStatus.SUBMITTED).count() == 0
 
 
@@ -223,9 +221,7 @@ def test_automapeo_double_submit_creates_one_row(client, gov_a):
 def test_automapeo_stale_save_is_refused_showing_both_versions(client, gov_a):
     automapeo = gov_a["automapeo"]
     loaded = automapeo.revision
-    colleague = f.make_portal_official(
-        gov_a["initiative"], gov_a["government"], first_name="Ana", last_name="Paz"
-    )
+    colleague = f.make_portal_official(gov_a["initiative"], gov_a["government"], first_name="Ana", last_name="Paz")
     theirs = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Versión de Ana"}], save="1")
     client.force_login(colleague.user)
     assert client.post(reverse("automapeo"), theirs).status_code == 302
@@ -265,9 +261,7 @@ def test_automapeo_stale_save_of_action_removed_by_colleague_keeps_it_in_the_for
     loaded = automapeo.revision
     colleague = f.make_portal_official(gov_a["initiative"], gov_a["government"])
     client.force_login(colleague.user)
-    removal = automapeo_data(
-        loaded, [{"id": gov_a["action"].pk, "title": "Acción a", "DELETE": True}], save="1"
-    )
+    removal = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Acción a", "DELETE": True}], save="1")
     assert client.post(reverse("automapeo"), removal).status_code == 302
     client.force_login(gov_a["user"])
     mine = automapeo_data(loaded, [{"id": gov_a["action"].pk, "title": "Acción a, mejorada"}], save="1")
@@ -280,9 +274,7 @@ def test_automapeo_stale_save_of_action_removed_by_colleague_keeps_it_in_the_for
 def test_automapeo_autosave_returns_ids_and_revision(client, gov_a):
     automapeo = gov_a["automapeo"]
     client.force_login(gov_a["user"])
-    data = automapeo_data(
-        automapeo.revision, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"title": "Nueva"}]
-    )
+    data = automapeo_data(automapeo.revision, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"title": "Nueva"}])
     response = client.post(reverse("automapeo_autosave"), data)
     assert response.status_code == 200
     new = automapeo.actions.get(title="Nueva")
@@ -291,9 +283,7 @@ def test_automapeo_autosave_returns_ids_and_revision(client, gov_a):
     assert body["ids"] == {"actions-0": gov_a["action"].pk, "actions-1": new.pk}
     assert body["message"].startswith("Draft saved at ")
     # The script puts the ids and the revision into the form: the next autosave changes, not adds.
-    data = automapeo_data(
-        2, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"id": new.pk, "title": "Nueva 2"}]
-    )
+    data = automapeo_data(2, [{"id": gov_a["action"].pk, "title": "Acción a"}, {"id": new.pk, "title": "Nueva 2"}])
     assert client.post(reverse("automapeo_autosave"), data).json()["revision"] == 3
     assert list(automapeo.actions.values_list("title", flat=True)) == ["Acción a", "Nueva 2"]
 
@@ -322,9 +312,7 @@ def test_automapeo_closed_by_date_refuses_with_the_date_and_keeps_the_draft(clie
     initiative.submissions_close_at = timezone.now() - timedelta(hours=2)
     initiative.save(update_fields=["submissions_close_at"])
     client.force_login(gov_a["user"])
-    data = automapeo_data(
-        gov_a["automapeo"].revision, [{"id": gov_a["action"].pk, "title": "Tarde"}], submit="1"
-    )
+    data = automapeo_data(gov_a["automapeo"].revision, [{"id": gov_a["action"].pk, "title": "Tarde"}], submit="1")
     response = client.post(reverse("automapeo"), data)
     assert response.status_code == 403
     date = formats.date_format(timezone.localtime(initiative.submissions_close_at), "DATETIME_FORMAT")
@@ -484,13 +472,10 @@ def test_automapeo_autosave_queries_do_not_grow_with_actions(client, django_asse
     initiative = f.make_workshop_initiative()
     official = f.make_portal_official(initiative)
     automapeo = f.make_automapeo(official.local_government, initiative)
-    actions = [
-        f.make_action(automapeo, objectives=[objective(1)], principles=[principle(2)]) for _ in range(count)
-    ]
+    actions = [f.make_action(automapeo, objectives=[objective(1)], principles=[principle(2)]) for _ in range(count)]
     client.force_login(official.user)
     posted = [
-        {"id": a.pk, "title": a.title, "objectives": [objective(1)], "principles": [principle(2)]}
-        for a in actions
+        {"id": a.pk, "title": a.title, "objectives": [objective(1)], "principles": [principle(2)]} for a in actions
     ]
     posted[-1]["title"] = "Cambiada"
     with django_assert_num_queries(17):

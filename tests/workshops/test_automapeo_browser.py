@@ -32,9 +32,7 @@ def chromium(monkeypatch, live_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -127,12 +125,8 @@ def test_portal_forms_accessible_and_fit_the_screen(browser_page, live_server, w
     initiative = f.make_workshop_initiative()
     official = f.make_portal_official(initiative)
     automapeo = f.make_automapeo(official.local_government, initiative)
-    f.make_action(
-        automapeo, title="Una acción con un título bastante largo para una pantalla de teléfono " * 2
-    )
-    contribution = f.make_contribution(
-        official, initiative, objectives=Objective.objects.filter(number__in=[1, 2])
-    )
+    f.make_action(automapeo, title="Una acción con un título bastante largo para una pantalla de teléfono " * 2)
+    contribution = f.make_contribution(official, initiative, objectives=Objective.objects.filter(number__in=[1, 2]))
     log_in(context, live_server, official.user)
     if axe_js() is None:
         pytest.skip("axe-core is not installed (npm axe-core, or $AXE_JS)")

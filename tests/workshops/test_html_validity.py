@@ -29,23 +29,17 @@ def collect_pages(client, portal):
     keep("automapeo", client.get(reverse("automapeo")))
     keep(
         "automapeo-errors",
-        client.post(
-            reverse("automapeo"), automapeo_data(a["automapeo"].revision, [{"title": "x" * 301}], save="1")
-        ),
+        client.post(reverse("automapeo"), automapeo_data(a["automapeo"].revision, [{"title": "x" * 301}], save="1")),
     )
     keep(
         "automapeo-conflict",
-        client.post(
-            reverse("automapeo"), automapeo_data(0, [{"id": a["action"].pk, "title": "Vieja"}], save="1")
-        ),
+        client.post(reverse("automapeo"), automapeo_data(0, [{"id": a["action"].pk, "title": "Vieja"}], save="1")),
     )
     keep("almi", client.get(reverse("almi")))
     keep("almi-errors", client.post(reverse("almi"), {"kind": "", "text": "", "form_key": "k"}))
     keep("almi-edit", client.get(reverse("almi_edit", args=[a["contribution"].pk])))
     keep("questionnaire-entry", client.get(reverse("questionnaire", args=["entry"])))
-    keep(
-        "questionnaire-exit-errors", client.post(reverse("questionnaire", args=["exit"]), {"knowledge": "9"})
-    )
+    keep("questionnaire-exit-errors", client.post(reverse("questionnaire", args=["exit"]), {"knowledge": "9"}))
     QuestionnaireResponse.objects.create(
         official=a["official"],
         initiative=portal["initiative"],
@@ -60,9 +54,7 @@ def collect_pages(client, portal):
     keep("automapeo-closed", client.get(reverse("automapeo")))
     keep(
         "automapeo-refused",
-        client.post(
-            reverse("automapeo"), automapeo_data(a["automapeo"].revision, [{"title": "Tarde"}], save="1")
-        ),
+        client.post(reverse("automapeo"), automapeo_data(a["automapeo"].revision, [{"title": "Tarde"}], save="1")),
     )
     keep("almi-closed", client.get(reverse("almi")))
     keep("questionnaire-exit-closed", client.get(reverse("questionnaire", args=["exit"])))

@@ -66,9 +66,7 @@ def test_portal_autosave_by_role(client, portal, role):
     response = client.post(reverse("automapeo_autosave"), {})
     expected = {"anonymous": 302, "official_a": 400, "official_b": 400}.get(role, 404)
     assert response.status_code == expected
-    assert client.get(reverse("automapeo_autosave")).status_code == (
-        405 if role in OFFICIAL_OWN else expected
-    )
+    assert client.get(reverse("automapeo_autosave")).status_code == (405 if role in OFFICIAL_OWN else expected)
 
 
 @pytest.mark.parametrize("role", ROLES)

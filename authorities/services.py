@@ -1,0 +1,209 @@
+"""Writes of the authorities app: sending invitations and accepting them."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from .enums import InvitationStatus
+from .models import Invitation, Official, new_invitation_token
+from .preferences import time_zone_name
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used; `message` tells the person what happened and what to do."""
+
+    def __init__(self, message, *, invitation=None):
+        super().__init__(message)
+        self.message = message
+        self.invitation = invitation
+
+
+class InvitationNotFound(InvitationError):
+    pass
+
+
+class InvitationExpired(InvitationError):
+    pass
+
+
+class InvitationAlreadyAccepted(InvitationError):
+    pass
+
+
+def invitation_state(invitation, *, now=None):
+    """Raise the InvitationError that keeps this invitation from being accepted, if any."""
+    now = now or timezone.now()
+    if invitation is None or invitation.status in (InvitationStatus.PENDING, InvitationStatus.DECLINED):
+        raise InvitationNotFound(
+            _("This invitation link is not valid. It may have been replaced by a newer one."),
+            invitation=invitation,
+        )
+    if invitation.status == InvitationStatus.ACCEPTED:
+        when = formats.date_format(timezone.localtime(invitation.accepted_at), "DATE_FORMAT")
+        raise InvitationAlreadyAccepted(
+            _("This invitation was already accepted on %(date)s. Sign in with your e-mail address.") % {"date": when},
+            invitation=invitation,
+        )
+    if invitation.expires_at is not None and invitation.expires_at <= now:
+        when = formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
+        raise InvitationExpired(
+            _("This invitation link expired on %(date)s. Ask for a new one below.") % {"date": when},
+            invitation=invitation,
+        )
+
+
+def send_invitation(*, invitation):
+    """Send (or send again) an invitation with a fresh personal link.
+
+    Side effects: a new token (an older link stops working), status "sent", `sent_at` and `expires_at` set,
+    and the e-mail queued as a task once the transaction commits.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status == InvitationStatus.ACCEPTED:
+            raise InvitationAlreadyAccepted(
+                _("%(official)s already accepted this invitation.") % {"official": invitation.official},
+                invitation=invitation,
+            )
+        now = timezone.now()
+        invitation.token = new_invitation_token()
+        invitation.status = InvitationStatus.SENT
+        invitation.sent_at = now
+        invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.save(update_fields=["token", "status", "sent_at", "expires_at", "updated"])
+
+        from .tasks import send_invitation_email
+
+        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    return invitation
+
+
+def request_new_invitation_link(*, email):
+    """Send a fresh link to an official whose invitation went out but was not accepted. Returns the invitation
+    re-sent, or None when that address has nothing to renew (the caller must not tell the difference)."""
+    invitation = (
+        Invitation.objects.filter(official__email__iexact=email.strip(), status=InvitationStatus.SENT)
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    if invitation is None:
+        return None
+    return send_invitation(invitation=invitation)
+
+
+def accept_invitation(*, token, password):
+    """Accept an invitation: create or link the official's account (the e-mail address is the login) and set
+    its password. Safe against a double submission: the second one finds the invitation accepted.
+
+    Side effects: a user (username = e-mail) and a verified primary allauth EmailAddress when missing,
+    `Official.user` set, the invitation marked accepted. Returns the user.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(token=token).first()
+        invitation_state(invitation)
+        official = Official.objects.select_for_update().get(pk=invitation.official_id)
+        email = official.email.strip()
+        user = official.user or User.objects.filter(email__iexact=email).first()
+        if user is not None and Official.objects.filter(user=user).exclude(pk=official.pk).exists():
+            raise InvitationError(
+                _("The account of %(email)s belongs to another official. Write to the organisers.") % {"email": email},
+                invitation=invitation,
+            )
+        if user is None:
+            user = User(username=email.lower(), email=email)
+        user.first_name = user.first_name or official.first_name
+        user.last_name = user.last_name or official.last_name
+        user.set_password(password)
+        user.save()
+        _ensure_verified_address(user, email)
+        if official.user_id != user.pk:
+            official.user = user
+            official.save(update_fields=["user", "updated"])
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["status", "accepted_at", "updated"])
+    return user
+
+
+def _ensure_verified_address(user, email):
+    """Following the e-mailed link proved the address: record it as allauth's verified primary address."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=email, primary=not has_primary, verified=True)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def invitation_email(invitation):
+    """Subject and body of the invitation e-mail, in the official's language."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    official = invitation.official
+    with translation.override(official.language):
+        context = {
+            "official": official,
+            "initiative": invitation.initiative,
+            "link": settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation.token]),
+            "expires_at": invitation.expires_at,
+            "time_zone": time_zone_name(official),
+        }
+        subject = render_to_string("authorities/email/invitation_subject.txt", context).strip()
+        body = render_to_string("authorities/email/invitation_body.txt", context)
+    return subject, body
+
+
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "position",
+    "role_kind",
+    "language",
+    "time_zone",
+    "gender",
+    "public_consent",
+)
+
+
+def update_profile(
+    *, official, first_name, last_name, position, role_kind, language, time_zone, gender, public_consent
+):
+    """Save what an official says about themselves; their account's name follows."""
+    with transaction.atomic():
+        official = Official.objects.select_for_update().get(pk=official.pk)
+        official.first_name = first_name
+        official.last_name = last_name
+        official.position = position
+        official.role_kind = role_kind
+        official.language = language
+        official.time_zone = time_zone
+        official.gender = gender
+        official.public_consent = public_consent
+        official.full_clean(exclude=["user", "local_government", "email"])
+        official.save(update_fields=[*PROFILE_FIELDS, "updated"])
+        if official.user_id:
+            get_user_model().objects.filter(pk=official.user_id).update(first_name=first_name, last_name=last_name)
+    return official
+
+
+def sync_official_email(*, user, email):
+    """After an official changed their login address (allauth, verified), the official's e-mail follows, so
+    that invitations and e-mails reach the address they use. Left alone when another official has it."""
+    with transaction.atomic():
+        official = Official.objects.select_for_update().filter(user=user).first()
+        if official is None or official.email.lower() == email.lower():
+            return official
+        if Official.objects.filter(email__iexact=email).exclude(pk=official.pk).exists():
+            return official
+        official.email = email
+        official.save(update_fields=["email", "updated"])
+        get_user_model().objects.filter(pk=user.pk).update(email=email, username=email.lower())
+    return official

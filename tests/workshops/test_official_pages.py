@@ -1,0 +1,319 @@
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from authorities.enums import InvitationStatus
+from initiative.models import Initiative, StageTransition
+from tests import factories as f
+from tests.portal_world import portal  # noqa: F401 (fixture)
+from workshops import calendar
+from workshops.enums import EventKind, QuestionnaireKind
+from workshops.models import QuestionnaireResponse, Registration
+from workshops.services import RegistrationError, register_for_edition
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, w, side="a"):
+    client.cookies["django_language"] = "en"
+    client.force_login(w[side]["official"].user)
+    return w[side]
+
+
+# ---- My sessions ----
+
+
+def test_my_sessions_lists_launch_and_own_edition_with_links(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    response = client.get(reverse("my_sessions"))
+    entries = response.context["entries"]
+    assert [e.session for e in entries] == [a["launch_session"], a["workshop_session"]]
+    assert [e.meeting_url for e in entries] == [
+        "https://meet.example.org/launch-a",
+        "https://meet.example.org/w1-a",
+    ]
+    html = response.content.decode()
+    assert "https://video.example.org/w1-a" in html
+    assert "https://meet.example.org/w2-a" not in html  # edition 2: not registered, no link
+
+
+def test_my_sessions_times_in_officials_time_zone(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    session = a["launch_session"]
+    session.starts_at = datetime(2030, 3, 10, 18, 0, tzinfo=UTC)
+    session.ends_at = datetime(2030, 3, 10, 20, 0, tzinfo=UTC)
+    session.save()
+    html = client.get(reverse("my_sessions")).content.decode()
+    assert "March 10, 2030, 15:00</time>\u2013<time" in html  # 18:00 UTC is 15:00 in São Paulo
+    assert "America/Sao_Paulo" in html
+
+
+def test_my_sessions_without_registration_hides_workshop_link(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    a["registration"].delete()
+    entries = client.get(reverse("my_sessions")).context["entries"]
+    assert [e.session for e in entries] == [a["launch_session"]]
+
+
+def test_launch_link_only_for_invited(client):
+    initiative = f.make_initiative()
+    official = f.make_official_user()
+    f.invite(official, initiative, status=InvitationStatus.DECLINED)
+    f.make_session(f.make_event(initiative, EventKind.LAUNCH), meeting_url="https://meet.example.org/x")
+    client.force_login(official.user)
+    assert client.get(reverse("my_sessions")).context["entries"] == []
+
+
+def test_session_calendar_parses_with_meeting_link(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    response = client.get(reverse("session_calendar", args=[a["launch_session"].pk]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    raw = response.content
+    assert raw.count(b"\r\n") == raw.count(b"\n")  # every line ends in CRLF
+    cal = icalendar.Calendar.from_ical(raw)
+    events = cal.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["SUMMARY"]) == "Launch a: Launch session a"
+    assert event.decoded("DTSTART") == a["launch_session"].starts_at.replace(microsecond=0)
+    assert event.decoded("DTEND") == a["launch_session"].ends_at.replace(microsecond=0)
+    assert str(event["URL"]) == "https://meet.example.org/launch-a"
+    assert str(event["DESCRIPTION"]) == "Launch a\n15:00 Bienvenida; presentación\nhttps://meet.example.org/launch-a"
+
+
+def test_all_sessions_calendar_has_one_event_per_session(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    cal = icalendar.Calendar.from_ical(client.get(reverse("my_sessions_calendar")).content)
+    assert [str(e["UID"]).split("@")[0] for e in cal.walk("VEVENT")] == [
+        f"session-{a['launch_session'].pk}",
+        f"session-{a['workshop_session'].pk}",
+    ]
+    assert str(cal["X-WR-CALNAME"]) == "ALP A"
+
+
+def test_calendar_escapes_and_folds_long_text():
+    assert calendar.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    line = "SUMMARY:" + "ção " * 40
+    folded = calendar.fold(line)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == line
+
+
+# ---- Registration ----
+
+
+def test_registration_changes_edition_before_start(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    response = client.post(reverse("registration"), {"event": a["edition_2"].pk})
+    assert response.status_code == 302
+    assert list(Registration.objects.filter(official=a["official"]).values_list("event", flat=True)) == [
+        a["edition_2"].pk
+    ]
+
+
+def test_registration_double_submit_creates_one_row(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    a["registration"].delete()
+    for _ in range(2):
+        client.post(reverse("registration"), {"event": a["edition_2"].pk})
+    assert Registration.objects.filter(official=a["official"]).count() == 1
+
+
+def test_registration_refused_once_edition_started(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    session = a["workshop_session"]
+    session.starts_at = timezone.now() - timedelta(hours=1)
+    session.ends_at = timezone.now() + timedelta(hours=1)
+    session.save()
+    response = client.post(reverse("registration"), {"event": a["edition_2"].pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "event": ["Your edition, Edition 1 a, has already started: your registration can't change."]
+    }
+
+
+def test_registration_to_started_edition_refused(portal):  # noqa: F811
+    a = portal["a"]
+    a["registration"].delete()
+    session = a["other_session"]
+    session.starts_at = datetime(2020, 1, 2, 12, tzinfo=UTC)
+    session.ends_at = datetime(2020, 1, 2, 14, tzinfo=UTC)
+    session.save()
+    with translation.override("en"), pytest.raises(RegistrationError) as error:
+        register_for_edition(official=a["official"], event=a["edition_2"])
+    assert error.value.message == "Edition 2 a started on Jan. 2, 2020: registration is closed."
+
+
+def test_registration_full_edition_refused(portal):  # noqa: F811
+    a = portal["a"]
+    a["edition_2"].capacity = 1
+    a["edition_2"].save()
+    other = f.make_official(a["government"])
+    f.invite(other, a["initiative"])
+    register_for_edition(official=other, event=a["edition_2"])
+    with pytest.raises(RegistrationError):
+        register_for_edition(official=a["official"], event=a["edition_2"])
+
+
+def test_registration_missing_choice_error_next_to_field(client, portal):  # noqa: F811
+    _login(client, portal)
+    response = client.post(reverse("registration"), {})
+    assert response.context["form"].errors == {"event": ["Choose one edition."]}
+    assert 'id="event-errors"' in response.content.decode()
+
+
+def test_registration_database_keeps_one_edition_per_initiative(portal):  # noqa: F811
+    a = portal["a"]
+    with pytest.raises(IntegrityError):
+        Registration.objects.create(official=a["official"], event=a["edition_2"], initiative=a["initiative"])
+
+
+# ---- Home ----
+
+
+def test_home_official_shows_timeline_tasks_and_government(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    response = client.get(reverse("home"))
+    assert response.templates[0].name == "home_official.html"
+    steps = response.context["timeline"]
+    assert [(s.stage.value, s.state) for s in steps] == [
+        ("launch", "done"),
+        ("workshop", "current"),
+        ("certification", "upcoming"),
+        ("dissemination", "upcoming"),
+    ]
+    assert steps[0].starts == a["launch_session"].starts_at
+    assert [(t.key, t.done) for t, _ in response.context["tasks"]] == [
+        ("register", True),
+        ("entry_questionnaire", False),
+        ("automapeo", False),
+        ("almi", False),
+        ("exit_questionnaire", False),
+    ]
+    html = response.content.decode()
+    assert 'aria-current="step"' in html
+    assert "Gobierno A" in html
+    for path in ("/automapeo/", "/almi/", "/questionnaire/entry/", "/my/registration/"):
+        assert f'href="{path}"' in html
+
+
+def test_home_official_launch_stage_asks_registration_and_entry_questionnaire(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    Initiative.objects.filter(pk=a["initiative"].pk).update(stage="launch")
+    a["registration"].delete()
+    QuestionnaireResponse.objects.create(
+        official=a["official"], initiative=a["initiative"], kind=QuestionnaireKind.ENTRY, knowledge=2
+    )
+    tasks = client.get(reverse("home")).context["tasks"]
+    assert [(t.key, t.done) for t, _ in tasks] == [("register", False), ("entry_questionnaire", True)]
+
+
+def test_home_certification_stage_date_from_stage_move(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    Initiative.objects.filter(pk=a["initiative"].pk).update(stage="certification")
+    move = StageTransition.objects.create(
+        initiative=a["initiative"],
+        from_stage="workshop",
+        to_stage="certification",
+        by=portal["users"]["regional"],
+    )
+    response = client.get(reverse("home"))
+    assert response.context["timeline"][2].starts == move.at
+    assert response.context["tasks"] == []
+
+
+def test_home_anonymous_keeps_public_front_page(client):
+    response = client.get(reverse("home"))
+    assert response.templates[0].name == "home.html"
+
+
+# ---- Profile ----
+
+
+def test_profile_save_sets_language_and_consent(client, portal):  # noqa: F811
+    a = _login(client, portal)
+    data = {
+        "first_name": "Ana",
+        "last_name": "Souza",
+        "position": "Secretária",
+        "role_kind": "secretary",
+        "language": "pt-br",
+        "time_zone": "America/Lima",
+        "gender": "undisclosed",
+        "public_consent": "on",
+    }
+    response = client.post(reverse("profile"), data)
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "pt-br"
+    official = a["official"]
+    official.refresh_from_db()
+    assert (
+        official.first_name,
+        official.language,
+        official.time_zone,
+        official.gender,
+        official.public_consent,
+    ) == (
+        "Ana",
+        "pt-br",
+        "America/Lima",
+        "undisclosed",
+        True,
+    )
+    official.user.refresh_from_db()
+    assert official.user.first_name == "Ana"
+    assert b'<html lang="pt-br">' in client.get(reverse("profile")).content
+
+
+def test_profile_gender_optional_and_errors_next_to_field(client, portal):  # noqa: F811
+    _login(client, portal)
+    response = client.post(
+        reverse("profile"), {"first_name": "", "last_name": "X", "role_kind": "nope", "language": "en"}
+    )
+    assert response.status_code == 200
+    assert sorted(response.context["form"].errors) == ["first_name", "role_kind"]
+    response = client.post(
+        reverse("profile"),
+        {"first_name": "A", "last_name": "B", "role_kind": "other", "language": "en", "gender": ""},
+    )
+    assert response.status_code == 302
+
+
+# ---- Query counts ----
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _add_sessions(w, many):
+    for edition in (w["edition_1"], w["edition_2"]):
+        for i in range(many):
+            f.make_session(
+                edition,
+                starts_at=timezone.now() + timedelta(days=20 + i),
+                meeting_url="https://m.example.org",
+            )
+    for i in range(many):
+        f.make_event(w["initiative"], EventKind.WORKSHOP, title=f"Extra edition {i}")
+
+
+# A fixed number of queries per page, whatever the number of sessions and editions.
+@pytest.mark.parametrize(
+    ("name", "queries"), [("home", 12), ("my_sessions", 9), ("my_sessions_calendar", 8), ("registration", 9)]
+)
+def test_official_page_query_count_does_not_grow(client, portal, name, queries):  # noqa: F811
+    _login(client, portal)
+    url = reverse(name)
+    client.get(url)
+    assert _count(client, url) == queries
+    _add_sessions(portal["a"], 12)
+    assert _count(client, url) == queries
