@@ -123,7 +123,9 @@ def upload_attendance_report(*, session, file_name, data, by):
         report = parse_report(data, file_name=file_name)
     except ReportError as error:
         raise AttendanceError(error.message) from None
-    index = OfficialIndex(import_candidates(session).only("pk", "first_name", "last_name", "email"))
+    index = OfficialIndex(
+        import_candidates(session).select_related(None).only("pk", "first_name", "last_name", "email")
+    )
     rows = []
     for number, participant in enumerate(report.participants):
         kind, method, official, candidates = index.match(participant)
