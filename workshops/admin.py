@@ -62,13 +62,12 @@ class EventAdmin(ScopedAdmin):
     inlines = [SessionInline]
     actions = ["send_invitations"]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not is_regional_staff(request.user):
-            actions.pop("send_invitations", None)
-        return actions
+    def has_send_invitations_permission(self, request):
+        return is_regional_staff(request.user)
 
-    @admin.action(description=_("Send invitations with calendar files to the selected event"))
+    @admin.action(
+        description=_("Send invitations with calendar files to the selected event"), permissions=["send_invitations"]
+    )
     def send_invitations(self, request, queryset):
         if not is_regional_staff(request.user):
             raise PermissionDenied
