@@ -2,9 +2,23 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from tests import factories as f
 from workshops.enums import EventKind
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in their English source text, whatever catalogues exist."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
