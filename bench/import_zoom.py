@@ -21,12 +21,60 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FIRST = ["María José", "Ana", "João", "Luis", "Camila", "Pedro", "Fernanda", "José Luis", "Valentina", "Thiago",
-         "Lucía", "Rafael", "Gabriela", "Mateus", "Sofía", "Andrés", "Beatriz", "Diego", "Mariana", "Gonzalo"]
-SURNAMES = ["Pérez", "Gutiérrez", "da Silva", "Gonçalves", "Rodríguez", "Souza", "Fernández", "Oliveira", "López",
-            "Santos", "Martínez", "Pereira", "González", "Costa", "Sánchez", "Almeida", "Ramírez", "Carvalho",
-            "Núñez", "Ribeiro", "Díaz", "Araújo", "Torres", "Barbosa", "Flores", "Rocha", "Castillo", "Lima",
-            "Morales", "Moreira"]
+FIRST = [
+    "María José",
+    "Ana",
+    "João",
+    "Luis",
+    "Camila",
+    "Pedro",
+    "Fernanda",
+    "José Luis",
+    "Valentina",
+    "Thiago",
+    "Lucía",
+    "Rafael",
+    "Gabriela",
+    "Mateus",
+    "Sofía",
+    "Andrés",
+    "Beatriz",
+    "Diego",
+    "Mariana",
+    "Gonzalo",
+]
+SURNAMES = [
+    "Pérez",
+    "Gutiérrez",
+    "da Silva",
+    "Gonçalves",
+    "Rodríguez",
+    "Souza",
+    "Fernández",
+    "Oliveira",
+    "López",
+    "Santos",
+    "Martínez",
+    "Pereira",
+    "González",
+    "Costa",
+    "Sánchez",
+    "Almeida",
+    "Ramírez",
+    "Carvalho",
+    "Núñez",
+    "Ribeiro",
+    "Díaz",
+    "Araújo",
+    "Torres",
+    "Barbosa",
+    "Flores",
+    "Rocha",
+    "Castillo",
+    "Lima",
+    "Morales",
+    "Moreira",
+]
 
 
 def strip(text):
@@ -78,13 +126,16 @@ def main():
     while len(combos) < args.officials:
         combos.add((rng.choice(FIRST), rng.choice(SURNAMES), rng.choice(SURNAMES)))
     officials = Official.objects.bulk_create(
-        Official(first_name=first, last_name=f"{s1} {s2}", email=f"person{i}@gob.example",
-                 local_government=governments[i % len(governments)])
+        Official(
+            first_name=first,
+            last_name=f"{s1} {s2}",
+            email=f"person{i}@gob.example",
+            local_government=governments[i % len(governments)],
+        )
         for i, (first, s1, s2) in enumerate(sorted(combos))
     )
     Invitation.objects.bulk_create(
-        Invitation(official=o, initiative=initiative, status="sent", sent_at=start, token=f"t{o.pk}")
-        for o in officials
+        Invitation(official=o, initiative=initiative, status="sent", sent_at=start, token=f"t{o.pk}") for o in officials
     )
 
     day = datetime(2023, 10, 18, 9, 55)

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -79,12 +80,13 @@ class EventAdmin(ScopedAdmin):
         invited = Official.objects.filter(
             invitations__initiative_id=event.initiative_id, invitations__status__in=InvitationStatus.sent_values()
         )
-        if event.kind == EventKind.WORKSHOP:
-            expected = invited.filter(registrations__event=event)
-        else:
-            expected = invited
+        # Preselected: those expected at the event (registered for a workshop edition; everyone invited to
+        # the launch) who have not received this event's invitation yet.
+        expected = invited.filter(registrations__event=event) if event.kind == EventKind.WORKSHOP else invited
         choices = (
-            Official.objects.filter(pk__in=invited.values("pk") | Official.objects.filter(registrations__event=event).values("pk"))
+            Official.objects.filter(
+                pk__in=invited.values("pk") | Official.objects.filter(registrations__event=event).values("pk")
+            )
             .select_related("local_government")
             .order_by("local_government__country", "last_name", "first_name")
         )
@@ -101,7 +103,10 @@ class EventAdmin(ScopedAdmin):
                 else:
                     self.message_user(
                         request,
-                        gettext("Invitations to “%(event)s”: %(sent)d sent, %(updated)d updates, %(skipped)d already had this schedule.")
+                        gettext(
+                            "Invitations to “%(event)s”: %(sent)d sent, %(updated)d updates, "
+                            "%(skipped)d already had this schedule."
+                        )
                         % {"event": event, **outcome},
                         messages.SUCCESS,
                     )
@@ -109,7 +114,8 @@ class EventAdmin(ScopedAdmin):
         else:
             already = EventInvitation.objects.filter(event=event).values("official")
             form = SendInvitationsForm(
-                officials=choices, initial={"officials": list(expected.exclude(pk__in=already).values_list("pk", flat=True))}
+                officials=choices,
+                initial={"officials": list(expected.exclude(pk__in=already).values_list("pk", flat=True))},
             )
         context = {
             **self.admin_site.each_context(request),
@@ -142,8 +148,6 @@ class SessionAdmin(ScopedAdmin):
 
     @admin.display(description=_("attendance"))
     def attendance_links(self, obj):
-        from django.utils.html import format_html
-
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:workshops_session_roster", args=[obj.pk]), gettext("Roster")
         )
@@ -341,9 +345,7 @@ def preview_context(session, attendance_import, choices):
                 "candidate_objs": [officials[pk] for pk in row["candidates"] if pk in officials],
                 "choice": str(choices.get(row["n"]) or ""),
                 "total_minutes": None if total is None else total // 60,
-                "present": None
-                if total is None
-                else meets_threshold(seconds=total, session=session, percent=percent),
+                "present": None if total is None else meets_threshold(seconds=total, session=session, percent=percent),
             }
         )
     already = (
@@ -359,7 +361,9 @@ def preview_context(session, attendance_import, choices):
         "officials": list(officials.values()),
         "threshold": percent,
         "threshold_minutes": session_seconds(session) * percent / 100 / 60,
-        "present_count": sum(1 for t in totals.values() if meets_threshold(seconds=t, session=session, percent=percent)),
+        "present_count": sum(
+            1 for t in totals.values() if meets_threshold(seconds=t, session=session, percent=percent)
+        ),
         "already": already,
         "pending": attendance_import.status == ImportStatus.PENDING,
         "dismiss": DISMISS,
@@ -504,8 +508,18 @@ class AttendanceImportAdmin(ScopedAdmin):
     list_select_related = ["session__event", "uploaded_by", "confirmed_by"]
     list_filter = ["status", "tool", "session__event__initiative"]
     fields = [
-        "session", "tool", "file_name", "digest", "title", "rows_read", "status", "uploaded_by", "confirmed_by",
-        "confirmed_at", "threshold_percent", "outcome",
+        "session",
+        "tool",
+        "file_name",
+        "digest",
+        "title",
+        "rows_read",
+        "status",
+        "uploaded_by",
+        "confirmed_by",
+        "confirmed_at",
+        "threshold_percent",
+        "outcome",
     ]
     readonly_fields = fields
 

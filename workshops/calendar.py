@@ -10,7 +10,12 @@ PRODID = "-//IOM//ALP Portal//EN"
 
 def _escape(text):
     return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+        str(text)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
     )
 
 

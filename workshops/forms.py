@@ -9,7 +9,7 @@ class ReportUploadForm(forms.Form):
         label=_("Participant report"),
         allow_empty_file=True,  # the report reader says what an empty file should have held
         help_text=_(
-            "The file as the meeting tool exports it: Zoom (Reports › Usage › Participants, CSV), Microsoft "
+            "The file as the meeting tool exports it: Zoom (Reports, Usage, Participants: CSV), Microsoft "
             "Teams (attendance report, CSV) or Google Meet (attendance, CSV). Nothing is recorded until you "
             "check the matches and confirm."
         ),

@@ -231,7 +231,11 @@ class EventInvitation(TimeStampedModel):
     )
     sent_at = models.DateTimeField(_("sent at"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("sent by"),
     )
     email = models.EmailField(_("sent to"))
@@ -281,7 +285,11 @@ class AttendanceImport(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -318,16 +326,24 @@ class Automapeo(TimeStampedModel):
     """The self-assessment (Automapeo de gestión) of one local government in one initiative."""
 
     local_government = models.ForeignKey(
-        "authorities.LocalGovernment", on_delete=models.CASCADE, related_name="automapeos",
+        "authorities.LocalGovernment",
+        on_delete=models.CASCADE,
+        related_name="automapeos",
         verbose_name=_("local government"),
     )
     initiative = models.ForeignKey(
         "initiative.Initiative", on_delete=models.CASCADE, related_name="automapeos", verbose_name=_("initiative")
     )
-    status = models.CharField(_("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("submitted by"),
     )
     revision = models.PositiveIntegerField(
@@ -360,7 +376,9 @@ class AutomapeoActionQuerySet(models.QuerySet):
 class AutomapeoAction(TimeStampedModel):
     """An action of a local government, linked to the GCM objectives and guiding principles it relates to."""
 
-    automapeo = models.ForeignKey(Automapeo, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Automapeo"))
+    automapeo = models.ForeignKey(
+        Automapeo, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Automapeo")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -368,12 +386,15 @@ class AutomapeoAction(TimeStampedModel):
         "initiative.Objective", related_name="automapeo_actions", blank=True, verbose_name=_("GCM objectives")
     )
     principles = models.ManyToManyField(
-        "initiative.GuidingPrinciple", related_name="automapeo_actions", blank=True,
+        "initiative.GuidingPrinciple",
+        related_name="automapeo_actions",
+        blank=True,
         verbose_name=_("guiding principles"),
     )
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     to_strengthen = models.TextField(
-        _("what could be strengthened"), blank=True,
+        _("what could be strengthened"),
+        blank=True,
         help_text=_("How the action could be strengthened by including the GCM's objectives and principles."),
     )
 
@@ -397,15 +418,23 @@ class AlmiContribution(TimeStampedModel):
     """A challenge, concern or action of a local government for the Integrated Local Migration Agenda."""
 
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.CASCADE, related_name="almi_contributions",
+        "initiative.Initiative",
+        on_delete=models.CASCADE,
+        related_name="almi_contributions",
         verbose_name=_("initiative"),
     )
     local_government = models.ForeignKey(
-        "authorities.LocalGovernment", on_delete=models.CASCADE, related_name="almi_contributions",
+        "authorities.LocalGovernment",
+        on_delete=models.CASCADE,
+        related_name="almi_contributions",
         verbose_name=_("local government"),
     )
     author = models.ForeignKey(
-        "authorities.Official", on_delete=models.SET_NULL, null=True, blank=True, related_name="almi_contributions",
+        "authorities.Official",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="almi_contributions",
         verbose_name=_("author"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices)
@@ -502,7 +531,9 @@ class QuestionnaireResponse(TimeStampedModel):
         ordering = ["initiative", "official", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["official", "initiative", "kind"], name="questionnaire_one_per_kind"),
-            models.CheckConstraint(condition=Q(knowledge__gte=1, knowledge__lte=5), name="questionnaire_knowledge_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(knowledge__gte=1, knowledge__lte=5), name="questionnaire_knowledge_1_to_5"
+            ),
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="questionnaire_satisfaction_1_to_5",

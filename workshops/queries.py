@@ -186,9 +186,7 @@ class EligibilityPreview:
 
 
 def _participation(initiative):
-    present = Q(
-        attendances__status=AttendanceStatus.PRESENT, attendances__session__event__initiative=initiative
-    )
+    present = Q(attendances__status=AttendanceStatus.PRESENT, attendances__session__event__initiative=initiative)
     return {
         "launch_present": Count("attendances", filter=present & Q(attendances__session__event__kind=EventKind.LAUNCH)),
         "workshop_present": Count(

@@ -190,8 +190,19 @@ def name_key(text):
 
 
 GUEST_MARKERS = frozenset(
-    {"guest", "external", "unverified", "invitado", "invitada", "externo", "externa", "convidado", "convidada",
-     "nao verificado", "no verificado"}
+    {
+        "guest",
+        "external",
+        "unverified",
+        "invitado",
+        "invitada",
+        "externo",
+        "externa",
+        "convidado",
+        "convidada",
+        "nao verificado",
+        "no verificado",
+    }
 )
 
 
@@ -229,7 +240,9 @@ def decode(data):
             % {"expected": expected_message()}
         )
     if data[:5] == b"%PDF-":
-        raise ReportError(_("This is a PDF document, not a participant report. %(expected)s") % {"expected": expected_message()})
+        raise ReportError(
+            _("This is a PDF document, not a participant report. %(expected)s") % {"expected": expected_message()}
+        )
     try:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             return data.decode("utf-16")
@@ -279,7 +292,9 @@ def _add_segment(participants, order, *, name, email, join, leave, seconds, gues
     key = ("email", email) if email else ("name", name_key(main) or main.casefold())
     person = participants.get(key)
     if person is None:
-        person = participants[key] = Participant(name=main, email=email, alt_names=alt, guest=guest or marked_guest, rows=0)
+        person = participants[key] = Participant(
+            name=main, email=email, alt_names=alt, guest=guest or marked_guest, rows=0
+        )
         order.append(key)
     person.rows += 1
     for extra in alt:
@@ -344,8 +359,14 @@ def _parse_zoom(rows, header_at):
         count += 1
         seconds = parse_duration(_cell(row, duration), default_unit="m")
         _add_segment(
-            participants, order, name=person_name, email=_cell(row, email), join=read_time(_cell(row, join)),
-            leave=read_time(_cell(row, leave)), seconds=seconds, guest=_is_yes(_cell(row, guest)),
+            participants,
+            order,
+            name=person_name,
+            email=_cell(row, email),
+            join=read_time(_cell(row, join)),
+            leave=read_time(_cell(row, leave)),
+            seconds=seconds,
+            guest=_is_yes(_cell(row, guest)),
         )
     return participants, order, count
 
@@ -361,16 +382,20 @@ def _parse_meet(rows, header_at):
     for row in rows[header_at + 1 :]:
         if not any(cell.strip() for cell in row):
             continue
-        person_name = (
-            f"{_cell(row, first)} {_cell(row, last)}".strip() if first is not None else _cell(row, full)
-        )
+        person_name = f"{_cell(row, first)} {_cell(row, last)}".strip() if first is not None else _cell(row, full)
         if not person_name:
             continue
         count += 1
         # Meet lists each person once with the time already summed: the duration is the fact.
         _add_segment(
-            participants, order, name=person_name, email=_cell(row, email), join=None, leave=None,
-            seconds=parse_duration(_cell(row, duration), default_unit="m") or 0, guest=False,
+            participants,
+            order,
+            name=person_name,
+            email=_cell(row, email),
+            join=None,
+            leave=None,
+            seconds=parse_duration(_cell(row, duration), default_unit="m") or 0,
+            guest=False,
         )
     return participants, order, count
 
@@ -384,9 +409,10 @@ def _parse_teams(text):
         if keys and keys[0] in {"meeting title", "titulo de la reunion", "titulo da reuniao"} and len(row) > 1:
             title = row[1].strip()
         if "name" in keys or "full name" in keys or "nombre" in keys or "nome" in keys:
-            if any(k in keys for k in ("join time", "hora de union", "hora de entrada")) and activities is None:
-                if any(k in keys for k in ("leave time", "hora de salida", "hora de saida")):
-                    activities = index
+            joins = any(k in keys for k in ("join time", "hora de union", "hora de entrada"))
+            leaves = any(k in keys for k in ("leave time", "hora de salida", "hora de saida"))
+            if joins and leaves and activities is None:
+                activities = index
             if any(k.startswith(("first join", "primera union", "primeira entrada")) for k in keys):
                 participants_at = participants_at if participants_at is not None else index
     if activities is None and participants_at is None:
@@ -405,8 +431,14 @@ def _parse_teams(text):
                 break
             count += 1
             _add_segment(
-                found, order, name=_cell(row, name), email=_cell(row, email), join=read_time(_cell(row, join)),
-                leave=read_time(_cell(row, leave)), seconds=parse_duration(_cell(row, duration)), guest=False,
+                found,
+                order,
+                name=_cell(row, name),
+                email=_cell(row, email),
+                join=read_time(_cell(row, join)),
+                leave=read_time(_cell(row, leave)),
+                seconds=parse_duration(_cell(row, duration)),
+                guest=False,
             )
     else:
         headers = rows[participants_at]
@@ -419,8 +451,14 @@ def _parse_teams(text):
             count += 1
             # Teams has already merged each person's connections into this duration.
             _add_segment(
-                found, order, name=_cell(row, name), email=_cell(row, email), join=None, leave=None,
-                seconds=parse_duration(_cell(row, duration)) or 0, guest=False,
+                found,
+                order,
+                name=_cell(row, name),
+                email=_cell(row, email),
+                join=None,
+                leave=None,
+                seconds=parse_duration(_cell(row, duration)) or 0,
+                guest=False,
             )
     return ParsedReport(TEAMS, _finish(found, order), count, title)
 
@@ -452,7 +490,10 @@ def parse_report(data, *, file_name=""):
             participants, order, count = _parse_meet(rows, index)
             return _non_empty(ParsedReport(MEET, _finish(participants, order), count))
     raise ReportError(
-        _("“%(name)s” is not a participant report: no column of names with join times or durations was found. %(expected)s")
+        _(
+            "“%(name)s” is not a participant report: no column of names with join times or durations was found. "
+            "%(expected)s"
+        )
         % {"name": file_name or _("The file"), "expected": expected_message()}
     )
 

@@ -222,8 +222,10 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
     """
     _require_regional(by)
     with transaction.atomic():
-        locked = AttendanceImport.objects.select_for_update().select_related("session__event__initiative").get(
-            pk=attendance_import.pk
+        locked = (
+            AttendanceImport.objects.select_for_update()
+            .select_related("session__event__initiative")
+            .get(pk=attendance_import.pk)
         )
         if locked.status != ImportStatus.PENDING:
             raise AttendanceError(
@@ -252,8 +254,14 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
             if current is None:
                 to_create.append(
                     Attendance(
-                        official_id=official_id, session=session, status=status, minutes=minutes, source=locked.tool,
-                        source_reference=locked.source_reference, confirmed_by=by, confirmed_at=now,
+                        official_id=official_id,
+                        session=session,
+                        status=status,
+                        minutes=minutes,
+                        source=locked.tool,
+                        source_reference=locked.source_reference,
+                        confirmed_by=by,
+                        confirmed_at=now,
                     )
                 )
                 continue
@@ -322,8 +330,12 @@ def record_attendance(*, session, statuses, by):
             if current is None:
                 to_create.append(
                     Attendance(
-                        official_id=official_id, session=session, status=status, source=AttendanceSource.MANUAL,
-                        confirmed_by=by, confirmed_at=now,
+                        official_id=official_id,
+                        session=session,
+                        status=status,
+                        source=AttendanceSource.MANUAL,
+                        confirmed_by=by,
+                        confirmed_at=now,
                     )
                 )
             elif current.status != status:
@@ -392,8 +404,12 @@ def send_event_invitations(*, event, officials, by):
             event=event,
             official=official,
             defaults={
-                "sent_at": timezone.now(), "sent_by": by, "email": official.email, "language": official.language,
-                "sequence": sequence, "schedule_digest": digest,
+                "sent_at": timezone.now(),
+                "sent_by": by,
+                "email": official.email,
+                "language": official.language,
+                "sequence": sequence,
+                "schedule_digest": digest,
             },
         )
         outcome["updated" if record else "sent"] += 1

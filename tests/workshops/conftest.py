@@ -29,8 +29,10 @@ def attendance_world():
     initiative = f.make_initiative(attendance_threshold_percent=75)
     event = f.make_event(initiative, EventKind.LAUNCH, title="Lanzamiento ALP")
     session = f.make_session(
-        event, starts_at=datetime(2023, 10, 18, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires")),
-        title="Conversación entre pares", meeting_url="https://zoom.example/j/85012345678",
+        event,
+        starts_at=datetime(2023, 10, 18, 10, 0, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires")),
+        title="Conversación entre pares",
+        meeting_url="https://zoom.example/j/85012345678",
     )
     w = {"regional": regional, "initiative": initiative, "event": event, "session": session}
     for side, country, first, last, email in (

@@ -21,11 +21,25 @@ def zoom_report(rows, *, meeting_details=True, topic="ALP Lanzamiento 2023"):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if meeting_details:
-        writer.writerow(["Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Duration (Minutes)", "Participants"])
-        writer.writerow(["850 1234 5678", topic, _zoom_time(at(-5)), _zoom_time(at(125)), "host@iom.int", 130, len(rows)])
+        writer.writerow(
+            ["Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Duration (Minutes)", "Participants"]
+        )
+        writer.writerow(
+            ["850 1234 5678", topic, _zoom_time(at(-5)), _zoom_time(at(125)), "host@iom.int", 130, len(rows)]
+        )
         writer.writerow([])
-    writer.writerow(["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest",
-                     "Recording Consent", "In Waiting Room"])
+    writer.writerow(
+        [
+            "Name (Original Name)",
+            "User Email",
+            "Join Time",
+            "Leave Time",
+            "Duration (Minutes)",
+            "Guest",
+            "Recording Consent",
+            "In Waiting Room",
+        ]
+    )
     for name, email, join, leave, guest in rows:
         minutes = max(round((leave - join).total_seconds() / 60), 1)
         writer.writerow([name, email, _zoom_time(join), _zoom_time(leave), minutes, "Yes" if guest else "No", "", "No"])
@@ -66,12 +80,33 @@ def teams_report(segments, *, title="ALP Taller - Edición 1 - Sesión 1"):
         first = min(s for s, _ in person["spans"])
         last = max(e for _, e in person["spans"])
         total = sum((e - s).total_seconds() for s, e in person["spans"])
-        lines.append("\t".join([person["name"], _teams_time(first), _teams_time(last), _teams_duration(total),
-                                person["email"], person["email"], person["role"]]))
+        lines.append(
+            "\t".join(
+                [
+                    person["name"],
+                    _teams_time(first),
+                    _teams_time(last),
+                    _teams_duration(total),
+                    person["email"],
+                    person["email"],
+                    person["role"],
+                ]
+            )
+        )
     lines += ["", "3. In-Meeting Activities", "Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole"]
     for name, email, join, leave, role in segments:
-        lines.append("\t".join([name, _teams_time(join), _teams_time(leave),
-                                _teams_duration((leave - join).total_seconds()), email, role]))
+        lines.append(
+            "\t".join(
+                [
+                    name,
+                    _teams_time(join),
+                    _teams_time(leave),
+                    _teams_duration((leave - join).total_seconds()),
+                    email,
+                    role,
+                ]
+            )
+        )
     return ("\r\n".join(lines) + "\r\n").encode("utf-16")
 
 
@@ -86,6 +121,14 @@ def meet_report(rows):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["First name", "Last name", "Email", "Duration", "Time joined", "Time exited"])
     for first, last, email, minutes, joined, exited in rows:
-        writer.writerow([first, last, email, _meet_duration(minutes), joined.strftime("%I:%M %p").lstrip("0"),
-                         exited.strftime("%I:%M %p").lstrip("0")])
+        writer.writerow(
+            [
+                first,
+                last,
+                email,
+                _meet_duration(minutes),
+                joined.strftime("%I:%M %p").lstrip("0"),
+                exited.strftime("%I:%M %p").lstrip("0"),
+            ]
+        )
     return out.getvalue().encode("utf-8")

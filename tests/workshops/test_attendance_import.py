@@ -26,11 +26,15 @@ def launch():
     event = f.make_event(initiative, EventKind.LAUNCH)
     session = f.make_session(event, starts_at=datetime(2023, 10, 18, 13, 0, tzinfo=datetime.now().astimezone().tzinfo))
     maria = f.make_official(
-        f.make_government("PE", name="Lima"), first_name="María José", last_name="Pérez Gutiérrez",
+        f.make_government("PE", name="Lima"),
+        first_name="María José",
+        last_name="Pérez Gutiérrez",
         email="mjperez@lima.gob.pe",
     )
     joao = f.make_official(
-        f.make_government("BR", name="Recife"), first_name="João", last_name="da Silva Gonçalves",
+        f.make_government("BR", name="Recife"),
+        first_name="João",
+        last_name="da Silva Gonçalves",
         email="joao.goncalves@recife.pe.gov.br",
     )
     for official in (maria, joao):
@@ -107,7 +111,9 @@ def test_upload_of_wrong_file_raises_and_stores_nothing(launch):
 def test_upload_by_country_staff_is_refused(launch):
     with pytest.raises(AttendanceError):
         upload_attendance_report(
-            session=launch["session"], file_name="p.csv", data=zoom_report([("A B", "", at(0), at(1), False)]),
+            session=launch["session"],
+            file_name="p.csv",
+            data=zoom_report([("A B", "", at(0), at(1), False)]),
             by=f.make_country_staff("PE"),
         )
 
@@ -161,9 +167,7 @@ def test_confirm_keeps_source_and_confirmer(launch):
 
 
 def test_reimporting_same_report_changes_nothing(launch):
-    data = zoom_report(
-        [("María Pérez", "", at(0), at(100), False), ("Joao Goncalves", "", at(0), at(30), False)]
-    )
+    data = zoom_report([("María Pérez", "", at(0), at(100), False), ("Joao Goncalves", "", at(0), at(30), False)])
     confirm(launch, upload(launch, data))
     before = list(Attendance.objects.order_by("pk").values_list("pk", "status", "minutes", "updated", "confirmed_at"))
     outcome = confirm(launch, upload(launch, data))
@@ -204,8 +208,11 @@ def test_confirm_links_and_dismisses_rows_as_staff_decided(launch):
     confirm(
         launch,
         imp,
-        {rows["Majo"]["n"]: str(launch["maria"].pk), rows["Invitado 5"]["n"]: "dismiss",
-         rows["Joao Goncalves"]["n"]: "dismiss"},
+        {
+            rows["Majo"]["n"]: str(launch["maria"].pk),
+            rows["Invitado 5"]["n"]: "dismiss",
+            rows["Joao Goncalves"]["n"]: "dismiss",
+        },
     )
     assert list(Attendance.objects.values_list("official", "status", "minutes")) == [
         (launch["maria"].pk, AttendanceStatus.PRESENT, 95)

@@ -173,8 +173,12 @@ def test_import_teams_file_through_the_admin(client, attendance_world):
 def _report_with(w, count, prefix):
     government = f.make_government("AR")
     officials = Official.objects.bulk_create(
-        Official(first_name=f"{prefix}{i}", last_name="Ruiz Díaz", email=f"{prefix}{i}@example.org",
-                 local_government=government)
+        Official(
+            first_name=f"{prefix}{i}",
+            last_name="Ruiz Díaz",
+            email=f"{prefix}{i}@example.org",
+            local_government=government,
+        )
         for i in range(count)
     )
     for official in officials:

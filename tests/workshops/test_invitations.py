@@ -58,7 +58,12 @@ def test_send_invitations_records_who_was_sent_what_and_when(invitation_world, m
     send(w, [w["a"]])
     record = EventInvitation.objects.get()
     assert (record.official, record.event, record.email, record.language, record.sequence, record.sent_by) == (
-        w["a"], w["event"], "mjperez@rosario.gob.ar", "es", 0, w["regional"]
+        w["a"],
+        w["event"],
+        "mjperez@rosario.gob.ar",
+        "es",
+        0,
+        w["regional"],
     )
     assert record.sent_at is not None
 

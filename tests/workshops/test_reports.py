@@ -153,7 +153,12 @@ def test_merged_seconds_counts_overlap_once_and_gaps_not_at_all():
 
 @pytest.mark.parametrize(
     "written",
-    ["María José Pérez Gutiérrez", "MARIA JOSE PEREZ GUTIERREZ", "Pérez Gutiérrez, María José", "maria jose perez-gutierrez"],
+    [
+        "María José Pérez Gutiérrez",
+        "MARIA JOSE PEREZ GUTIERREZ",
+        "Pérez Gutiérrez, María José",
+        "maria jose perez-gutierrez",
+    ],
 )
 def test_name_key_ignores_accents_case_order_and_punctuation(written):
     assert name_key(written) == "gutierrez jose maria perez"
@@ -167,7 +172,9 @@ def test_name_tokens_drop_particles_and_initials():
 
 def test_split_display_name_reads_zoom_original_name_and_teams_guest_marker():
     assert split_display_name("Majo Pérez (María José Pérez Gutiérrez)") == (
-        "Majo Pérez", ["María José Pérez Gutiérrez"], False
+        "Majo Pérez",
+        ["María José Pérez Gutiérrez"],
+        False,
     )
     assert split_display_name("João Gonçalves (Guest)") == ("João Gonçalves", [], True)
     assert split_display_name("Ana Souza (Externo)") == ("Ana Souza", [], True)

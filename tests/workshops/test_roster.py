@@ -120,8 +120,9 @@ def test_roster_post_by_country_staff_is_forbidden(client, attendance_world):
 def _add_invited(w, count, prefix):
     government = f.make_government("AR")
     officials = Official.objects.bulk_create(
-        Official(first_name=f"{prefix}{i}", last_name="Ruiz", email=f"{prefix}{i}@example.org",
-                 local_government=government)
+        Official(
+            first_name=f"{prefix}{i}", last_name="Ruiz", email=f"{prefix}{i}@example.org", local_government=government
+        )
         for i in range(count)
     )
     for official in officials:
