@@ -106,7 +106,7 @@ def session_population(session):
 
 def roster(session, user):
     """The roster of a session as the user may see it: officials with their attendance, in one query."""
-    own = Attendance.objects.filter(session=session, official=OuterRef("pk"))
+    own = Attendance.objects.filter(session=session, official=OuterRef("pk")).order_by()
     return (
         session_population(session)
         .filter(pk__in=Official.objects.for_user(user).values("pk"))

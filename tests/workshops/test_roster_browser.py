@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from workshops.models import Attendance
@@ -33,6 +34,9 @@ def browser_page(live_server, attendance_world, client):
         yield page
         context.close()
         browser.close()
+        # While Playwright's loop runs, Django keeps a separate connection for this thread's test code:
+        # close it here, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def tab_to_first_radio(page):
