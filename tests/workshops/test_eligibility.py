@@ -110,3 +110,14 @@ def test_eligibility_admin_page_for_one_official(client, cohort):
     )
     assert [p.official for p in response.context["previews"]] == [w["b"]]
     assert "Take part in 2 more workshop sessions." in response.content.decode()
+
+
+def test_official_change_page_shows_eligibility_per_initiative(client, cohort):
+    w = cohort
+    f.attend(w["a"], w["session"], minutes=100)
+    client.force_login(w["users"]["country_x"])
+    response = client.get(reverse("admin:authorities_official_change", args=[w["a"].pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Eligibility preview" in content
+    assert "Take part in 2 more workshop sessions." in content

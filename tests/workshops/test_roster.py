@@ -157,3 +157,34 @@ def test_roster_query_count_is_the_same_for_10_and_300(client, attendance_world,
 def test_roster_of_unknown_session_is_404(client, attendance_world):
     client.force_login(attendance_world["regional"])
     assert client.get(reverse("admin:workshops_session_roster", args=[999999])).status_code == 404
+
+
+def test_workshop_roster_lists_registered_and_sent_invitations_not_everyone_invited(
+    client, attendance_world, mailoutbox
+):
+    from workshops.models import Registration
+    from workshops.services import send_event_invitations
+
+    w = attendance_world
+    workshop = f.make_event(w["initiative"], "workshop")
+    session = f.make_session(workshop)
+    Registration.objects.create(official=w["a"], event=workshop, initiative=w["initiative"])
+    other = f.make_official()
+    f.invite(other, w["initiative"])
+    send_event_invitations(event=workshop, officials=[other], by=w["regional"])
+    client.force_login(w["regional"])
+    response = client.get(roster_url(session))
+    assert sorted(row.pk for row in response.context["rows"]) == sorted([w["a"].pk, other.pk])
+
+
+def test_stage_figures_follow_the_roster(client, attendance_world):
+    from workshops.queries import stage_figures
+
+    w = attendance_world
+    client.force_login(w["regional"])
+    client.post(roster_url(w["session"]), {f"status-{w['a'].pk}": "present", f"status-{w['b'].pk}": "present"})
+    figures = stage_figures(w["initiative"], "launch")
+    assert (figures.people, figures.governments, figures.countries) == (2, 2, 2)
+    client.post(roster_url(w["session"]), {f"status-{w['b'].pk}": "absent"})
+    figures = stage_figures(w["initiative"], "launch")
+    assert (figures.people, figures.governments, figures.countries) == (1, 1, 1)
