@@ -264,11 +264,18 @@ def _header_key(text):
     return " ".join(re.split(r"[\W_]+", strip_accents(text or "").casefold())).strip()
 
 
-def _find_column(headers, *candidates, exclude=()):
-    """Index of the first header that starts with one of `candidates` (normalised), or None."""
+def _find_column(headers, *candidates, exclude=(), after=None):
+    """Index of the first header that starts with one of `candidates` (normalised), or None.
+
+    With `after`, columns from that index on are preferred: Zoom's flattened export repeats "User Email" and
+    "Duration (Minutes)" for the host's meeting before the participant's."""
     keys = [_header_key(h) for h in headers]
+    order = list(range(len(keys)))
+    if after is not None:
+        order = order[after:] + order[:after]
     for candidate in candidates:
-        for index, key in enumerate(keys):
+        for index in order:
+            key = keys[index]
             if (key == candidate or key.startswith(candidate + " ")) and not any(x in key for x in exclude):
                 return index
     return None
@@ -343,11 +350,11 @@ def _csv_rows(text):
 def _parse_zoom(rows, header_at):
     headers = rows[header_at]
     name = _find_column(headers, "name", "nombre", "nome")
-    email = _find_column(headers, "user email", "email", "correo", "e mail")
+    email = _find_column(headers, "user email", "email", "correo", "e mail", after=name)
     join = _find_column(headers, "join time", "hora de ingreso", "hora de entrada", "horario de entrada")
     leave = _find_column(headers, "leave time", "hora de salida", "hora de saida", "horario de saida")
-    duration = _find_column(headers, "duration", "duracion", "duracao")
-    guest = _find_column(headers, "guest", "invitado", "convidado")
+    duration = _find_column(headers, "duration", "total duration", "duracion", "duracao", after=name)
+    guest = _find_column(headers, "guest", "invitado", "convidado", after=name)
     read_time = _TimeReader()
     participants, order, count = {}, [], 0
     for row in rows[header_at + 1 :]:
@@ -483,7 +490,9 @@ def parse_report(data, *, file_name=""):
         has_name = any(k.startswith(("name", "nombre", "nome", "first name")) for k in keys)
         if not has_name:
             continue
-        if any(k.startswith(("join time", "hora de ingreso", "hora de entrada", "horario de entrada")) for k in keys):
+        zoom_times = ("join time", "hora de ingreso", "hora de entrada", "horario de entrada")
+        # "Total Duration (Minutes)": Zoom's export with "Show unique users" ticked, one row a person.
+        if any(k.startswith((*zoom_times, "total duration")) for k in keys):
             participants, order, count = _parse_zoom(rows, index)
             return _non_empty(ParsedReport(ZOOM, _finish(participants, order), count, _zoom_title(rows, index)))
         if "time exited" in joined or "time joined" in joined or ("duration" in joined and "email" in joined):

@@ -178,3 +178,35 @@ def test_split_display_name_reads_zoom_original_name_and_teams_guest_marker():
     )
     assert split_display_name("João Gonçalves (Guest)") == ("João Gonçalves", [], True)
     assert split_display_name("Ana Souza (Externo)") == ("Ana Souza", [], True)
+
+
+def test_zoom_unique_users_export_uses_total_duration():
+    data = (
+        "\ufeffName (Original Name),User Email,Total Duration (Minutes),Guest\r\n"
+        "María José Pérez Gutiérrez,mjperez@lima.gob.pe,97,No\r\n"
+        "João Gonçalves,,12,Yes\r\n"
+    ).encode()
+    report = parse_report(data)
+    assert report.tool == "zoom"
+    assert [(p.name, p.seconds, p.guest) for p in report.participants] == [
+        ("María José Pérez Gutiérrez", 97 * 60, False),
+        ("João Gonçalves", 12 * 60, True),
+    ]
+
+
+def test_zoom_flattened_export_reads_the_participant_columns_not_the_hosts():
+    header = (
+        "Topic,Meeting ID,User Name,User Email,Department,Group,Has Zoom Rooms,Creation Time,Start Time,End Time,"
+        "Duration (Minutes),Participants,Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),"
+        "Guest,Recording Consent,In Waiting Room"
+    )
+    meeting = "ALP,850 1234 5678,Host,host@iom.int,,,No,10/01/2023 09:00,10/18/2023 09:55,10/18/2023 12:05,130,2"
+    rows = [
+        f"{meeting},María José Pérez,mjperez@lima.gob.pe,10/18/2023 10:00,10/18/2023 11:40,100,No,,No",
+        f"{meeting},João Gonçalves,joao@recife.pe.gov.br,10/18/2023 10:05,10/18/2023 10:35,30,No,,No",
+    ]
+    report = parse_report("\r\n".join([header, *rows]).encode())
+    assert [(p.name, p.email, p.seconds) for p in report.participants] == [
+        ("María José Pérez", "mjperez@lima.gob.pe", 100 * 60),
+        ("João Gonçalves", "joao@recife.pe.gov.br", 30 * 60),
+    ]
