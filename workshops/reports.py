@@ -415,6 +415,8 @@ def _parse_teams(text):
         keys = [_header_key(cell) for cell in row]
         if keys and keys[0] in {"meeting title", "titulo de la reunion", "titulo da reuniao"} and len(row) > 1:
             title = row[1].strip()
+        if "full name" in keys and "user action" in keys and "timestamp" in keys:
+            return _parse_teams_events(rows, index)
         if "name" in keys or "full name" in keys or "nombre" in keys or "nome" in keys:
             joins = any(k in keys for k in ("join time", "hora de union", "hora de entrada"))
             leaves = any(k in keys for k in ("leave time", "hora de salida", "hora de saida"))
@@ -468,6 +470,38 @@ def _parse_teams(text):
                 guest=False,
             )
     return ParsedReport(TEAMS, _finish(found, order), count, title)
+
+
+def _parse_teams_events(rows, header_at):
+    """The first Teams attendance list (2020-2021): one line per "Joined" or "Left" event of a person."""
+    headers = rows[header_at]
+    name = _find_column(headers, "full name")
+    action = _find_column(headers, "user action")
+    stamp = _find_column(headers, "timestamp")
+    read_time = _TimeReader()
+    events, count = [], 0
+    for row in rows[header_at + 1 :]:
+        if not any(cell.strip() for cell in row):
+            continue
+        moment = read_time(_cell(row, stamp))
+        if moment is None or not _cell(row, name):
+            continue
+        count += 1
+        events.append((_cell(row, name), _header_key(_cell(row, action)), moment))
+    if not events:
+        return ParsedReport(TEAMS, [], 0)
+    # Someone still in the meeting when the list was downloaded counts until its last event.
+    last = max(moment for _, _, moment in events)
+    found, order, open_since = {}, [], {}
+    for person, verb, moment in events:
+        if verb.startswith("joined"):
+            open_since.setdefault(person, moment)
+        elif verb.startswith("left") and person in open_since:
+            start = open_since.pop(person)
+            _add_segment(found, order, name=person, email="", join=start, leave=moment, seconds=0, guest=False)
+    for person, start in open_since.items():
+        _add_segment(found, order, name=person, email="", join=start, leave=last, seconds=0, guest=False)
+    return ParsedReport(TEAMS, _finish(found, order), count)
 
 
 def parse_report(data, *, file_name=""):

@@ -210,3 +210,24 @@ def test_zoom_flattened_export_reads_the_participant_columns_not_the_hosts():
         ("María José Pérez", "mjperez@lima.gob.pe", 100 * 60),
         ("João Gonçalves", "joao@recife.pe.gov.br", 30 * 60),
     ]
+
+
+def test_teams_first_format_pairs_joined_and_left_events():
+    lines = [
+        "Full Name\tUser Action\tTimestamp",
+        "María José Pérez Gutiérrez\tJoined\t10/18/2023, 10:00:00 AM",
+        "João da Silva Gonçalves\tJoined before\t10/18/2023, 10:00:00 AM",
+        "María José Pérez Gutiérrez\tLeft\t10/18/2023, 10:40:00 AM",
+        "María José Pérez Gutiérrez\tJoined\t10/18/2023, 10:45:00 AM",
+        "João da Silva Gonçalves\tLeft\t10/18/2023, 11:00:00 AM",
+        "María José Pérez Gutiérrez\tLeft\t10/18/2023, 11:30:00 AM",
+        "Ana Souza\tJoined\t10/18/2023, 11:20:00 AM",
+    ]
+    report = parse_report(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    assert report.tool == "teams"
+    assert report.rows_read == 7
+    assert [(p.name, p.seconds, p.rows) for p in report.participants] == [
+        ("María José Pérez Gutiérrez", 85 * 60, 2),
+        ("João da Silva Gonçalves", 60 * 60, 1),
+        ("Ana Souza", 10 * 60, 1),  # still in the meeting: counted until the last event of the list
+    ]
