@@ -7,11 +7,15 @@ they may not record attendance, import reports or send invitations (403; the act
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from authorities.models import Official
+from tests import factories as f
 from tests.workshops.reportfiles import at, zoom_report
 from workshops.models import Attendance, AttendanceImport, EventInvitation
-from workshops.services import upload_attendance_report
+from workshops.services import send_event_invitations, upload_attendance_report
 
 pytestmark = pytest.mark.django_db
 
@@ -120,10 +124,39 @@ def test_send_invitations_action_by_role(client, attendance_world, mailoutbox, r
 
 @pytest.mark.parametrize(("role", "visible"), [("country_x", "a"), ("country_y", "b"), ("regional", "ab")])
 def test_event_invitation_list_shows_only_scope(client, attendance_world, role, visible, mailoutbox):
-    from workshops.services import send_event_invitations
-
     w = attendance_world
     send_event_invitations(event=w["event"], officials=[w["a"], w["b"]], by=w["regional"])
     login(client, w, role)
     response = client.get(reverse("admin:workshops_eventinvitation_changelist"))
     assert sorted(i.official_id for i in response.context["cl"].result_list) == sorted(w[s].pk for s in visible)
+
+
+def _changelist_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), len(response.context["cl"].result_list)
+
+
+def test_new_changelists_cost_the_same_for_few_and_many_rows(client, attendance_world, mailoutbox):
+    w = attendance_world
+    client.force_login(w["regional"])
+    data = zoom_report([("María José Pérez Gutiérrez", "", at(0), at(100), False)])
+    upload_attendance_report(session=w["session"], file_name="p.csv", data=data, by=w["regional"])
+    send_event_invitations(event=w["event"], officials=[w["a"]], by=w["regional"])
+    invitations = reverse("admin:workshops_eventinvitation_changelist")
+    imports = reverse("admin:workshops_attendanceimport_changelist")
+    client.get(invitations)
+    few = (_changelist_queries(client, invitations), _changelist_queries(client, imports))
+    government = f.make_government("AR")
+    many_officials = Official.objects.bulk_create(
+        Official(first_name=f"N{i}", last_name="Ruiz", email=f"n{i}@example.org", local_government=government)
+        for i in range(60)
+    )
+    send_event_invitations(event=w["event"], officials=many_officials, by=w["regional"])
+    for _ in range(59):
+        upload_attendance_report(session=w["session"], file_name="p.csv", data=data, by=w["regional"])
+    many = (_changelist_queries(client, invitations), _changelist_queries(client, imports))
+    assert [rows for _, rows in few] == [1, 1]
+    assert [rows for _, rows in many] == [50, 50]
+    assert [queries for queries, _ in many] == [queries for queries, _ in few]
