@@ -8,7 +8,9 @@ from django.urls import reverse
 from authorities.models import Official
 from tests import factories as f
 from workshops.enums import AttendanceStatus
-from workshops.models import Attendance
+from workshops.models import Attendance, Registration
+from workshops.queries import stage_figures
+from workshops.services import send_event_invitations
 
 pytestmark = pytest.mark.django_db
 
@@ -162,9 +164,6 @@ def test_roster_of_unknown_session_is_404(client, attendance_world):
 def test_workshop_roster_lists_registered_and_sent_invitations_not_everyone_invited(
     client, attendance_world, mailoutbox
 ):
-    from workshops.models import Registration
-    from workshops.services import send_event_invitations
-
     w = attendance_world
     workshop = f.make_event(w["initiative"], "workshop")
     session = f.make_session(workshop)
@@ -178,8 +177,6 @@ def test_workshop_roster_lists_registered_and_sent_invitations_not_everyone_invi
 
 
 def test_stage_figures_follow_the_roster(client, attendance_world):
-    from workshops.queries import stage_figures
-
     w = attendance_world
     client.force_login(w["regional"])
     client.post(roster_url(w["session"]), {f"status-{w['a'].pk}": "present", f"status-{w['b'].pk}": "present"})
