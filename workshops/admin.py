@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -5,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +47,7 @@ from .services import (
     session_seconds,
     totals_by_official,
     upload_attendance_report,
+    zone_named,
 )
 
 
@@ -348,6 +352,15 @@ def preview_context(session, attendance_import, choices):
                 "present": None if total is None else meets_threshold(seconds=total, session=session, percent=percent),
             }
         )
+    # Reports carry local times without a zone: compare days only, to catch a report of another session.
+    report_days = {
+        datetime.fromisoformat(start).date()
+        for row in attendance_import.rows
+        for start, _ in row["intervals"]
+        if not start.startswith("1900-")
+    }
+    session_day = timezone.localtime(session.starts_at, zone_named(session.time_zone)).date()
+    other_day = min(report_days) if report_days and session_day not in report_days else None
     already = (
         AttendanceImport.objects.filter(session=session, digest=attendance_import.digest, status=ImportStatus.CONFIRMED)
         .exclude(pk=attendance_import.pk)
@@ -365,6 +378,8 @@ def preview_context(session, attendance_import, choices):
             1 for t in totals.values() if meets_threshold(seconds=t, session=session, percent=percent)
         ),
         "already": already,
+        "other_day": other_day,
+        "session_day": session_day,
         "pending": attendance_import.status == ImportStatus.PENDING,
         "dismiss": DISMISS,
     }

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -357,16 +358,20 @@ def schedule_digest(sessions):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _zone(name, fallback):
-    try:
-        return ZoneInfo(name) if name else ZoneInfo(fallback)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(fallback)
+def zone_named(*names):
+    """The first valid time zone among `names` (free text typed by staff), else the portal's."""
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 def _invitation_message(event, sessions, official, *, sequence):
     first = sessions[0]
-    with translation.override(official.language), timezone.override(_zone(official.time_zone, first.time_zone)):
+    with translation.override(official.language), timezone.override(zone_named(official.time_zone, first.time_zone)):
         context = {"event": event, "sessions": sessions, "official": official, "update": sequence > 0}
         subject = " ".join(render_to_string("workshops/email/event_invitation_subject.txt", context).split())
         body = render_to_string("workshops/email/event_invitation.txt", context)

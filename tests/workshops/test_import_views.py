@@ -204,3 +204,30 @@ def test_import_preview_query_count_is_the_same_for_10_and_300(client, attendanc
     assert len(response.context["matched"]) == 290
     assert len(response.context["officials"]) == 302
     assert len(many) == len(few)
+
+
+def test_import_preview_warns_when_report_is_of_another_day(client, attendance_world):
+    w = attendance_world  # the session is on 18 October 2023
+    client.force_login(w["regional"])
+    post_file(client, w["session"], zoom_report([("María Pérez", "", at(60 * 24), at(60 * 24 + 95), False)]))
+    response = client.get(preview_url(AttendanceImport.objects.get()))
+    assert str(response.context["other_day"]) == "2023-10-19"
+    assert "check that you chose the right session" in response.content.decode()
+
+
+def test_import_preview_of_same_day_has_no_warning(client, attendance_world):
+    w = attendance_world
+    client.force_login(w["regional"])
+    post_file(client, w["session"], report_for(w))
+    response = client.get(preview_url(AttendanceImport.objects.get()))
+    assert response.context["other_day"] is None
+
+
+def test_session_pages_survive_a_mistyped_time_zone(client, attendance_world):
+    w = attendance_world
+    w["session"].time_zone = "America/Nowhere"
+    w["session"].save()
+    client.force_login(w["regional"])
+    response = client.get(reverse("admin:workshops_session_roster", args=[w["session"].pk]))
+    assert response.status_code == 200
+    assert "Oct. 18, 2023, 10 a.m." in response.content.decode()  # the portal's zone, Buenos Aires
