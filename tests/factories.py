@@ -42,7 +42,7 @@ def give_mfa(user):
 
 def make_regional_staff(email=None, *, mfa=True):
     user = make_user(email or f"regional{n()}@iom.test", is_staff=True)
-    user.groups.add(Group.objects.get(name=REGIONAL_STAFF_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=REGIONAL_STAFF_GROUP)[0])
     if mfa:
         give_mfa(user)
     return user

@@ -1,20 +1,53 @@
-from django.contrib import admin
-from django.db.models import F
+from datetime import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from alp_portal.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
+from alp_portal.roles import is_regional_staff
+from authorities.enums import InvitationStatus
+from authorities.models import Official
+from initiative.models import Initiative
 
+from .enums import AttendanceStatus, EventKind, ImportStatus, MatchKind
+from .forms import ReportUploadForm, SendInvitationsForm
 from .models import (
     AgendaItem,
     AlmiAgendaItem,
     AlmiContribution,
     Attendance,
+    AttendanceImport,
     Automapeo,
     AutomapeoAction,
     Event,
+    EventInvitation,
     QuestionnaireResponse,
     Registration,
     Session,
+)
+from .queries import eligibility_previews, import_candidates, roster
+from .services import (
+    DISMISS,
+    AttendanceError,
+    confirm_attendance_import,
+    discard_attendance_import,
+    effective_official,
+    meets_threshold,
+    record_attendance,
+    send_event_invitations,
+    session_seconds,
+    totals_by_official,
+    upload_attendance_report,
+    zone_named,
 )
 
 
@@ -32,6 +65,73 @@ class EventAdmin(ScopedAdmin):
     search_fields = ["title"]
     autocomplete_fields = ["initiative"]
     inlines = [SessionInline]
+    actions = ["send_invitations"]
+
+    def has_send_invitations_permission(self, request):
+        return is_regional_staff(request.user)
+
+    @admin.action(
+        description=_("Send invitations with calendar files to the selected event"), permissions=["send_invitations"]
+    )
+    def send_invitations(self, request, queryset):
+        if not is_regional_staff(request.user):
+            raise PermissionDenied
+        events = list(queryset.select_related("initiative")[:2])
+        if len(events) != 1:
+            self.message_user(request, gettext("Choose one event at a time."), messages.ERROR)
+            return None
+        event = events[0]
+        invited = Official.objects.filter(
+            invitations__initiative_id=event.initiative_id, invitations__status__in=InvitationStatus.sent_values()
+        )
+        # Preselected: those expected at the event (registered for a workshop edition; everyone invited to
+        # the launch) who have not received this event's invitation yet.
+        expected = invited.filter(registrations__event=event) if event.kind == EventKind.WORKSHOP else invited
+        choices = (
+            Official.objects.filter(
+                pk__in=invited.values("pk") | Official.objects.filter(registrations__event=event).values("pk")
+            )
+            .select_related("local_government")
+            .order_by("local_government__country", "last_name", "first_name")
+        )
+        if "apply" in request.POST:
+            form = SendInvitationsForm(request.POST, officials=choices)
+            if form.is_valid():
+                try:
+                    outcome = send_event_invitations(
+                        event=event, officials=list(form.cleaned_data["officials"]), by=request.user
+                    )
+                except AttendanceError as error:
+                    for message in error.messages:
+                        self.message_user(request, message, messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        gettext(
+                            "Invitations to “%(event)s”: %(sent)d sent, %(updated)d updates, "
+                            "%(skipped)d already had this schedule."
+                        )
+                        % {"event": event, **outcome},
+                        messages.SUCCESS,
+                    )
+                return None
+        else:
+            already = EventInvitation.objects.filter(event=event).values("official")
+            form = SendInvitationsForm(
+                officials=choices,
+                initial={"officials": list(expected.exclude(pk__in=already).values_list("pk", flat=True))},
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Send invitations to “%(event)s”") % {"event": event},
+            "event": event,
+            "form": form,
+            "sessions": event.sessions.order_by("starts_at"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "selected": [event.pk],
+        }
+        return TemplateResponse(request, "admin/workshops/event/send_invitations.html", context)
 
 
 class AgendaItemInline(ScopedTabularInline):
@@ -41,13 +141,248 @@ class AgendaItemInline(ScopedTabularInline):
 
 @admin.register(Session)
 class SessionAdmin(ScopedAdmin):
-    list_display = ["title", "event", "starts_at", "ends_at"]
+    list_display = ["title", "event", "starts_at", "ends_at", "attendance_links"]
     list_select_related = ["event"]
     list_filter = ["event__initiative", "event__kind"]
     search_fields = ["title", "event__title"]
     autocomplete_fields = ["event"]
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline]
+    change_form_template = "admin/workshops/session/change_form.html"
+
+    @admin.display(description=_("attendance"))
+    def attendance_links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:workshops_session_roster", args=[obj.pk]), gettext("Roster")
+        )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/roster/", view(self.roster_view), name="{}_{}_roster".format(*info)),
+            path("<int:object_id>/import/", view(self.import_view), name="{}_{}_import".format(*info)),
+            path(
+                "<int:object_id>/import/<int:import_id>/",
+                view(self.import_preview_view),
+                name="{}_{}_import_preview".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _session(self, request, object_id):
+        return get_object_or_404(self.get_queryset(request).select_related("event__initiative"), pk=object_id)
+
+    def _context(self, request, session, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": session,
+            "session": session,
+            "title": title,
+            **extra,
+        }
+
+    def roster_view(self, request, object_id):
+        """Everyone expected at the session with a present / absent / excused choice. Regional staff record;
+        country office staff see their country's officials. Works as a plain form; roster.js saves each
+        choice as it is made and answers JSON when asked for it."""
+        session = self._session(request, object_id)
+        can_edit = is_regional_staff(request.user)
+        rows = list(roster(session, request.user))
+        if request.method == "POST":
+            if not can_edit:
+                raise PermissionDenied
+            wants_json = "application/json" in request.headers.get("Accept", "")
+            known = {row.pk for row in rows}
+            statuses, unknown = {}, False
+            for key, value in request.POST.items():
+                if key.startswith("status-"):
+                    pk = key.removeprefix("status-")
+                    if not pk.isdigit() or int(pk) not in known:
+                        unknown = True
+                    else:
+                        statuses[int(pk)] = value
+            try:
+                if unknown:
+                    raise AttendanceError(gettext("An official is not on this session's roster: reload the page."))
+                changed = record_attendance(session=session, statuses=statuses, by=request.user)
+            except AttendanceError as error:
+                if wants_json:
+                    return JsonResponse({"ok": False, "errors": error.messages}, status=400)
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                if wants_json:
+                    return JsonResponse({"ok": True, "changed": changed, "message": gettext("Saved")})
+                messages.success(
+                    request,
+                    ngettext("%(count)d attendance saved.", "%(count)d attendances saved.", changed)
+                    % {"count": changed},
+                )
+            return redirect(reverse("admin:workshops_session_roster", args=[session.pk]))
+        counts = dict.fromkeys(AttendanceStatus.values, 0)
+        for row in rows:
+            if row.attendance_status:
+                counts[row.attendance_status] += 1
+        return TemplateResponse(
+            request,
+            "admin/workshops/session/roster.html",
+            self._context(
+                request,
+                session,
+                gettext("Roster of “%(session)s”") % {"session": session},
+                rows=rows,
+                can_edit=can_edit,
+                choices=AttendanceStatus.choices,
+                counts=[(label, counts[value]) for value, label in AttendanceStatus.choices],
+                unrecorded=sum(1 for row in rows if not row.attendance_status),
+            ),
+        )
+
+    def import_view(self, request, object_id):
+        session = self._session(request, object_id)
+        if not is_regional_staff(request.user):
+            raise PermissionDenied
+        form = ReportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["report"]
+            try:
+                attendance_import = upload_attendance_report(
+                    session=session, file_name=upload.name, data=upload.read(), by=request.user
+                )
+            except AttendanceError as error:
+                for message in error.messages:
+                    form.add_error("report", message)
+            else:
+                return redirect(
+                    reverse("admin:workshops_session_import_preview", args=[session.pk, attendance_import.pk])
+                )
+        imports = AttendanceImport.objects.filter(session=session).select_related("uploaded_by", "confirmed_by")[:20]
+        return TemplateResponse(
+            request,
+            "admin/workshops/session/import.html",
+            self._context(
+                request,
+                session,
+                gettext("Import a participant report for “%(session)s”") % {"session": session},
+                form=form,
+                imports=imports,
+                threshold=session.event.initiative.attendance_threshold_percent,
+            ),
+        )
+
+    def import_preview_view(self, request, object_id, import_id):
+        session = self._session(request, object_id)
+        if not is_regional_staff(request.user):
+            raise PermissionDenied
+        attendance_import = get_object_or_404(
+            AttendanceImport.objects.for_user(request.user).select_related("uploaded_by", "confirmed_by"),
+            pk=import_id,
+            session=session,
+        )
+        errors, choices = [], {row["n"]: row["decision"] for row in attendance_import.rows}
+        if request.method == "POST":
+            if "discard" in request.POST:
+                try:
+                    discard_attendance_import(attendance_import=attendance_import, by=request.user)
+                except AttendanceError as error:
+                    errors = error.messages
+                else:
+                    messages.success(request, gettext("The report was discarded; nothing was recorded."))
+                    return redirect(reverse("admin:workshops_session_import", args=[session.pk]))
+            else:
+                choices = {
+                    int(key.removeprefix("row-")): value
+                    for key, value in request.POST.items()
+                    if key.startswith("row-") and key.removeprefix("row-").isdigit()
+                }
+                try:
+                    outcome = confirm_attendance_import(
+                        attendance_import=attendance_import, decisions=choices, by=request.user
+                    )
+                except AttendanceError as error:
+                    errors = error.messages
+                else:
+                    messages.success(
+                        request,
+                        gettext(
+                            "Attendance recorded from “%(file)s”: %(created)d new, %(updated)d updated, "
+                            "%(unchanged)d unchanged; %(present)d present."
+                        )
+                        % {"file": attendance_import.file_name, **outcome},
+                    )
+                    return redirect(reverse("admin:workshops_session_roster", args=[session.pk]))
+        return TemplateResponse(
+            request,
+            "admin/workshops/session/import_preview.html",
+            self._context(
+                request,
+                session,
+                gettext("Check the participant report “%(file)s”") % {"file": attendance_import.file_name},
+                attendance_import=attendance_import,
+                errors=errors,
+                **preview_context(session, attendance_import, choices),
+            ),
+        )
+
+
+def preview_context(session, attendance_import, choices):
+    """The import preview's tables: matched, ambiguous and unmatched rows with minutes and the outcome."""
+    officials = {official.pk: official for official in import_candidates(session)}
+    percent = session.event.initiative.attendance_threshold_percent
+    numeric = {}
+    for n, value in choices.items():
+        value = str(value or "")
+        if value == DISMISS or value.isdigit():
+            numeric[n] = DISMISS if value == DISMISS else int(value)
+    totals = totals_by_official(attendance_import.rows, numeric)
+    groups = {kind: [] for kind in MatchKind.values}
+    for row in attendance_import.rows:
+        official_pk = effective_official(row, numeric.get(row["n"]))
+        total = totals.get(official_pk)
+        groups[row["match"]].append(
+            {
+                **row,
+                "minutes": row["seconds"] // 60,
+                "official_obj": officials.get(row["official"]),
+                "candidate_objs": [officials[pk] for pk in row["candidates"] if pk in officials],
+                "choice": str(choices.get(row["n"]) or ""),
+                "total_minutes": None if total is None else total // 60,
+                "present": None if total is None else meets_threshold(seconds=total, session=session, percent=percent),
+            }
+        )
+    # Reports carry local times without a zone: compare days only, to catch a report of another session.
+    report_days = {
+        datetime.fromisoformat(start).date()
+        for row in attendance_import.rows
+        for start, _ in row["intervals"]
+        if not start.startswith("1900-")
+    }
+    session_day = timezone.localtime(session.starts_at, zone_named(session.time_zone)).date()
+    other_day = min(report_days) if report_days and session_day not in report_days else None
+    already = (
+        AttendanceImport.objects.filter(session=session, digest=attendance_import.digest, status=ImportStatus.CONFIRMED)
+        .exclude(pk=attendance_import.pk)
+        .select_related("confirmed_by")
+        .first()
+    )
+    return {
+        "matched": groups[MatchKind.MATCHED],
+        "ambiguous": groups[MatchKind.AMBIGUOUS],
+        "unmatched": groups[MatchKind.UNMATCHED],
+        "officials": list(officials.values()),
+        "threshold": percent,
+        "threshold_minutes": session_seconds(session) * percent / 100 / 60,
+        "present_count": sum(
+            1 for t in totals.values() if meets_threshold(seconds=t, session=session, percent=percent)
+        ),
+        "already": already,
+        "other_day": other_day,
+        "session_day": session_day,
+        "pending": attendance_import.status == ImportStatus.PENDING,
+        "dismiss": DISMISS,
+    }
 
 
 @admin.register(Registration)
@@ -61,6 +396,50 @@ class RegistrationAdmin(ScopedAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(ScopedAdmin):
+    change_list_template = "admin/workshops/attendance/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "eligibility/",
+                self.admin_site.admin_view(self.eligibility_view),
+                name="workshops_attendance_eligibility",
+            ),
+            *super().get_urls(),
+        ]
+
+    def eligibility_view(self, request):
+        """The certification rule for every invited official in the user's scope: what each did and lacks."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        initiatives = list(Initiative.objects.for_user(request.user).order_by("-year", "name"))
+        chosen = request.GET.get("initiative", "")
+        initiative = next((i for i in initiatives if str(i.pk) == chosen), initiatives[0] if initiatives else None)
+        previews = []
+        if initiative is not None:
+            officials = Official.objects.for_user(request.user).filter(
+                Q(invitations__initiative=initiative) | Q(attendances__session__event__initiative=initiative)
+            )
+            officials = Official.objects.filter(pk__in=officials.values("pk")).order_by(
+                "local_government__country", "last_name", "first_name"
+            )
+            if request.GET.get("official", "").isdigit():
+                officials = officials.filter(pk=request.GET["official"])
+            previews = eligibility_previews(officials, initiative)
+        return TemplateResponse(
+            request,
+            "admin/workshops/attendance/eligibility.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Eligibility preview"),
+                "initiatives": initiatives,
+                "initiative": initiative,
+                "previews": previews,
+                "eligible_count": sum(1 for p in previews if p.eligible),
+            },
+        )
+
     list_display = ["official", "session", "status", "minutes", "source", "confirmed_by"]
     list_select_related = ["official", "session__event", "confirmed_by"]
     list_filter = [
@@ -126,3 +505,52 @@ class QuestionnaireResponseAdmin(ScopedAdmin):
     list_filter = ["initiative", "kind", country_filter("official__local_government__country")]
     search_fields = ["official__first_name", "official__last_name"]
     autocomplete_fields = ["official", "initiative"]
+
+
+@admin.register(EventInvitation)
+class EventInvitationAdmin(ScopedAdmin):
+    list_display = ["official", "event", "email", "language", "sequence", "sent_at", "sent_by"]
+    list_select_related = ["official", "event", "sent_by"]
+    list_filter = ["event__initiative", "event", country_filter("official__local_government__country")]
+    search_fields = ["official__first_name", "official__last_name", "email"]
+    readonly_fields = ["event", "official", "email", "language", "sequence", "schedule_digest", "sent_at", "sent_by"]
+
+    def has_add_permission(self, request, *args):
+        return False  # written by the "send invitations" action only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AttendanceImport)
+class AttendanceImportAdmin(ScopedAdmin):
+    list_display = ["file_name", "session", "tool", "status", "rows_read", "uploaded_by", "created", "confirmed_by"]
+    list_select_related = ["session__event", "uploaded_by", "confirmed_by"]
+    list_filter = ["status", "tool", "session__event__initiative"]
+    fields = [
+        "session",
+        "tool",
+        "file_name",
+        "digest",
+        "title",
+        "rows_read",
+        "status",
+        "uploaded_by",
+        "confirmed_by",
+        "confirmed_at",
+        "threshold_percent",
+        "outcome",
+    ]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_regional_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_regional_staff(request.user)
+
+    def has_add_permission(self, request, *args):
+        return False  # imports start from a session's "Import a participant report"
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,11 @@
 """iCalendar files (RFC 5545) for sessions, written by hand: a handful of properties, CRLF line ends,
-escaped text and lines folded at 75 octets."""
+escaped text and lines folded at 75 octets.
 
+The invitation e-mails and the officials' portal give a session the same UID, so that a calendar that
+received the invitation updates the event instead of adding a second one.
+"""
+
+from django.conf import settings
 from django.utils import timezone
 
 PRODID = "-//IOM Regional Office for South America//ALP Portal//EN"
@@ -37,36 +42,54 @@ def _utc(moment):
     return timezone.localtime(moment, timezone.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def session_event_lines(entry, *, host, now):
-    """The VEVENT of one session. `entry` is a workshops.queries.MySession."""
-    session = entry.session
-    description = [session.event.title]
-    description += [f"{item.starts_at:%H:%M} {item.activity}" for item in session.agenda_items.all()]
+def session_uid(session):
+    host = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "alp-portal"
+    return f"alp-session-{session.pk}@{host}"
+
+
+def _vevent(session, *, event, meeting_url, now, sequence=0):
+    description = [str(event.title)]
+    for item in session.agenda_items.all():
+        facilitator = f" ({item.facilitator})" if item.facilitator else ""
+        description.append(f"{item.starts_at:%H:%M} {item.activity}{facilitator}")
     lines = [
         "BEGIN:VEVENT",
-        f"UID:session-{session.pk}@{host}",
+        f"UID:{session_uid(session)}",
         f"DTSTAMP:{_utc(now)}",
         f"DTSTART:{_utc(session.starts_at)}",
         f"DTEND:{_utc(session.ends_at)}",
-        f"SUMMARY:{escape_text(f'{session.event.title}: {session.title}')}",
+        f"SEQUENCE:{sequence}",
+        f"SUMMARY:{escape_text(f'{event.title}: {session.title}')}",
     ]
-    if entry.meeting_url:
-        description.append(entry.meeting_url)
-        lines.append(f"LOCATION:{escape_text(entry.meeting_url)}")
-        lines.append(f"URL:{entry.meeting_url}")
-    elif session.event.location:
-        lines.append(f"LOCATION:{escape_text(session.event.location)}")
-    lines.append(f"DESCRIPTION:{escape_text(chr(10).join(description))}")
-    lines.append("END:VEVENT")
+    if meeting_url:
+        description.append(meeting_url)
+        lines += [f"LOCATION:{escape_text(meeting_url)}", f"URL:{meeting_url}"]
+    elif event.location:
+        lines.append(f"LOCATION:{escape_text(event.location)}")
+    lines += [f"DESCRIPTION:{escape_text(chr(10).join(description))}", "END:VEVENT"]
     return lines
 
 
-def calendar(entries, *, host, name, now=None):
-    """A VCALENDAR with one VEVENT per session, as text with CRLF line ends."""
-    now = now or timezone.now()
+def _vcalendar(vevents, name=None):
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    lines.append(f"X-WR-CALNAME:{escape_text(name)}")
-    for entry in entries:
-        lines += session_event_lines(entry, host=host, now=now)
+    if name:
+        lines.append(f"X-WR-CALNAME:{escape_text(name)}")
+    for vevent in vevents:
+        lines += vevent
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def calendar(entries, *, host=None, name, now=None):
+    """The portal's calendar: one VEVENT per `workshops.queries.MySession` entry, with the meeting link only
+    where the official may join. `host` is kept for callers; the UID comes from SITE_URL."""
+    now = now or timezone.now()
+    return _vcalendar(
+        (_vevent(e.session, event=e.session.event, meeting_url=e.meeting_url, now=now) for e in entries), name
+    )
+
+
+def event_calendar(event, sessions, *, sequence=0, now=None):
+    """The invitation's calendar: a VEVENT per session of the event; SEQUENCE rises when the schedule changes."""
+    now = now or timezone.now()
+    return _vcalendar(_vevent(s, event=event, meeting_url=s.meeting_url, now=now, sequence=sequence) for s in sessions)

@@ -41,3 +41,17 @@ class ContributionKind(models.TextChoices):
 class QuestionnaireKind(models.TextChoices):
     ENTRY = "entry", _("Entry questionnaire")
     EXIT = "exit", _("Exit questionnaire")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class MatchKind(models.TextChoices):
+    """How a row of a participant report was matched to an official."""
+
+    MATCHED = "matched", _("Matched")
+    AMBIGUOUS = "ambiguous", _("Ambiguous")
+    UNMATCHED = "unmatched", _("Not matched")

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from alp_portal.models import TimeStampedModel
-from alp_portal.roles import is_staff_member
+from alp_portal.roles import is_regional_staff, is_staff_member
 from authorities.models import LocalGovernment, Official
 from initiative.models import Initiative
 
@@ -14,6 +14,7 @@ from .enums import (
     AttendanceStatus,
     ContributionKind,
     EventKind,
+    ImportStatus,
     QuestionnaireKind,
     SubmissionStatus,
 )
@@ -240,6 +241,109 @@ class Attendance(TimeStampedModel):
 
     def __str__(self):
         return f"{self.official} · {self.session}: {self.get_status_display()}"
+
+
+class EventInvitationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(_official_scope(user))
+
+
+class EventInvitation(TimeStampedModel):
+    """The record of an invitation e-mail (with its calendar file) sent to an official for an event.
+
+    Sending again sends nothing unless the schedule changed since (then an update goes out, with a higher
+    sequence number so that calendars replace the old entries)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("event"))
+    official = models.ForeignKey(
+        "authorities.Official", on_delete=models.CASCADE, related_name="event_invitations", verbose_name=_("official")
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    email = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=5)
+    sequence = models.PositiveIntegerField(
+        _("sequence"), default=0, help_text=_("0 for the first invitation, raised by each update of the schedule.")
+    )
+    schedule_digest = models.CharField(
+        _("schedule digest"), max_length=64, help_text=_("Fingerprint of the sessions as they were sent.")
+    )
+
+    objects = EventInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event invitation")
+        verbose_name_plural = _("event invitations")
+        ordering = ["event", "official"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "official"], name="event_invitation_once_per_official"),
+        ]
+
+    def __str__(self):
+        return f"{self.official} · {self.event}"
+
+
+class AttendanceImportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        # A report lists people of every country: only regional staff see it.
+        return self.all() if is_regional_staff(user) else self.none()
+
+
+class AttendanceImport(TimeStampedModel):
+    """An uploaded participant report of a session, kept while staff check its matches.
+
+    Nothing reaches `Attendance` until the import is confirmed; `rows` holds the parsed participants with
+    their matches and the staff's decisions."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="imports", verbose_name=_("session"))
+    tool = models.CharField(_("meeting tool"), max_length=20, choices=AttendanceSource.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    title = models.CharField(_("meeting title in the report"), max_length=300, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows = models.JSONField(_("participants"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    threshold_percent = models.PositiveSmallIntegerField(_("threshold applied (%)"), null=True, blank=True)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+
+    objects = AttendanceImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance import")
+        verbose_name_plural = _("attendance imports")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ImportStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
+                name="attendance_import_confirmed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.session}"
+
+    @property
+    def source_reference(self):
+        return f"{self.file_name[:120]} · sha256:{self.digest[:16]}"
 
 
 class AutomapeoQuerySet(models.QuerySet):

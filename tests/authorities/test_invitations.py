@@ -220,7 +220,7 @@ def test_admin_action_sends_invitations_of_scope_only(client, django_capture_on_
     assert [str(m) for m in response.context["messages"]][-1].endswith("already accepted this invitation.")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_accept_invitation_concurrently_creates_one_account(django_capture_on_commit_callbacks):
     """Two submissions at the same moment (two tabs, a double click): select_for_update makes the second wait
     for the first and then find the invitation accepted. Needs row locks: PostgreSQL, as in CI."""

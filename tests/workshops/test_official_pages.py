@@ -90,8 +90,8 @@ def test_all_sessions_calendar_has_one_event_per_session(client, portal):  # noq
     a = _login(client, portal)
     cal = icalendar.Calendar.from_ical(client.get(reverse("my_sessions_calendar")).content)
     assert [str(e["UID"]).split("@")[0] for e in cal.walk("VEVENT")] == [
-        f"session-{a['launch_session'].pk}",
-        f"session-{a['workshop_session'].pk}",
+        f"alp-session-{a['launch_session'].pk}",
+        f"alp-session-{a['workshop_session'].pk}",
     ]
     assert str(cal["X-WR-CALNAME"]) == "ALP A"
 

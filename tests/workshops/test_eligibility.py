@@ -1,0 +1,123 @@
+"""The eligibility preview: the certification rule per official, as a query, in the admin and as a fragment."""
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from authorities.models import Official
+from tests import factories as f
+from workshops.enums import AttendanceStatus, EventKind
+from workshops.queries import eligibility_preview, eligibility_previews
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(attendance_world):
+    w = attendance_world
+    w["initiative"].min_workshop_sessions = 2
+    w["initiative"].save()
+    workshop = f.make_event(w["initiative"], EventKind.WORKSHOP)
+    w["workshop_sessions"] = [f.make_session(workshop, minutes=120) for _ in range(3)]
+    return w
+
+
+def test_eligibility_preview_of_official_who_meets_the_rule(cohort):
+    w = cohort
+    f.attend(w["a"], w["session"], minutes=100)
+    f.attend(w["a"], w["workshop_sessions"][0], minutes=95)
+    f.attend(w["a"], w["workshop_sessions"][1], minutes=110)
+    f.attend(w["a"], w["workshop_sessions"][2], status=AttendanceStatus.ABSENT, minutes=20)
+    preview = eligibility_preview(w["a"], w["initiative"])
+    assert (preview.took_part_in_launch, preview.workshop_sessions, preview.workshop_minutes) == (True, 2, 205)
+    assert preview.eligible is True
+    assert preview.missing == []
+
+
+def test_eligibility_preview_says_what_is_missing(cohort):
+    w = cohort
+    f.attend(w["b"], w["session"], status=AttendanceStatus.ABSENT, minutes=30)
+    f.attend(w["b"], w["workshop_sessions"][0], minutes=95)
+    preview = eligibility_preview(w["b"], w["initiative"])
+    assert (preview.took_part_in_launch, preview.workshop_sessions, preview.workshop_minutes) == (False, 1, 95)
+    assert preview.eligible is False
+    assert preview.missing == ["Take part in the launch.", "Take part in 1 more workshop session."]
+
+
+def test_eligibility_preview_without_launch_requirement(cohort):
+    w = cohort
+    w["initiative"].require_launch = False
+    w["initiative"].save()
+    for session in w["workshop_sessions"][:2]:
+        f.attend(w["b"], session, minutes=100)
+    assert eligibility_preview(w["b"], w["initiative"]).eligible is True
+
+
+def test_eligibility_preview_counts_only_this_initiative(cohort):
+    w = cohort
+    other = f.make_initiative()
+    other_launch = f.make_session(f.make_event(other, EventKind.LAUNCH))
+    f.attend(w["a"], other_launch, minutes=100)
+    assert eligibility_preview(w["a"], w["initiative"]).took_part_in_launch is False
+
+
+def test_eligibility_previews_cost_one_query_for_many(cohort):
+    w = cohort
+    government = f.make_government("AR")
+    many = Official.objects.bulk_create(
+        Official(first_name=f"P{i}", last_name="Ruiz", email=f"pp{i}@example.org", local_government=government)
+        for i in range(50)
+    )
+    for official in many[:5]:
+        f.attend(official, w["session"], minutes=100)
+    with CaptureQueriesContext(connection) as queries:
+        previews = eligibility_previews(Official.objects.filter(local_government=government), w["initiative"])
+        launch = sum(1 for p in previews if p.took_part_in_launch)
+    assert (len(previews), launch, len(queries)) == (50, 5, 1)
+
+
+def test_eligibility_fragment_renders_for_the_official(cohort):
+    w = cohort
+    f.attend(w["a"], w["session"], minutes=100)
+    f.attend(w["a"], w["workshop_sessions"][0], minutes=95)
+    html = render_to_string("includes/eligibility_preview.html", {"official": w["a"], "initiative": w["initiative"]})
+    assert "You took part in the launch." in html
+    assert "You took part in 1 workshop session (95 minutes); 2 required." in html
+    assert "Take part in 1 more workshop session." in html
+
+
+def test_eligibility_fragment_renders_nothing_without_official(cohort):
+    html = render_to_string("includes/eligibility_preview.html", {"official": None, "initiative": cohort["initiative"]})
+    assert html.strip() == ""
+
+
+def test_eligibility_admin_page_lists_scope_of_country_staff(client, cohort):
+    w = cohort
+    f.attend(w["a"], w["session"], minutes=100)
+    client.force_login(w["users"]["country_x"])
+    response = client.get(reverse("admin:workshops_attendance_eligibility"), {"initiative": w["initiative"].pk})
+    assert response.status_code == 200
+    assert [(p.official, p.took_part_in_launch) for p in response.context["previews"]] == [(w["a"], True)]
+
+
+def test_eligibility_admin_page_for_one_official(client, cohort):
+    w = cohort
+    client.force_login(w["regional"])
+    response = client.get(
+        reverse("admin:workshops_attendance_eligibility"), {"initiative": w["initiative"].pk, "official": w["b"].pk}
+    )
+    assert [p.official for p in response.context["previews"]] == [w["b"]]
+    assert "Take part in 2 more workshop sessions." in response.content.decode()
+
+
+def test_official_change_page_shows_eligibility_per_initiative(client, cohort):
+    w = cohort
+    f.attend(w["a"], w["session"], minutes=100)
+    client.force_login(w["users"]["country_x"])
+    response = client.get(reverse("admin:authorities_official_change", args=[w["a"].pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Eligibility preview" in content
+    assert "Take part in 2 more workshop sessions." in content
