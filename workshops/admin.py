@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from alp_portal.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
+from authorities.spreadsheet_admin import ScopedExportMixin
 
 from .models import (
     AgendaItem,
@@ -15,6 +16,7 @@ from .models import (
     Registration,
     Session,
 )
+from .resources import AttendanceResource
 
 
 class SessionInline(ScopedTabularInline):
@@ -59,7 +61,8 @@ class RegistrationAdmin(ScopedAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdmin):
+class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
+    resource_classes = [AttendanceResource]
     list_display = ["official", "session", "status", "minutes", "source", "confirmed_by"]
     list_select_related = ["official", "session__event", "confirmed_by"]
     list_filter = [
