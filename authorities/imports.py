@@ -180,6 +180,32 @@ OFFICIAL_COLUMNS = [
 ]
 
 CHOICES = {"kind": GovernmentKind, "role_kind": RoleKind, "language": Language, "gender": Gender}
+# Words that country offices write in their sheets, besides the values and the labels in three languages.
+CHOICE_ALIASES = {
+    "kind": {
+        "municipio": "municipality", "municipalidad": "municipality", "prefeitura": "municipality",
+        "ciudad": "municipality", "cidade": "municipality", "area metropolitana": "metropolitan",
+        "regiao metropolitana": "metropolitan", "provincia": "province", "departamento": "province",
+        "estado": "province", "gobernacion": "province", "otro": "other", "outro": "other",
+    },
+    "role_kind": {
+        "alcalde": "mayor", "alcaldesa": "mayor", "intendente": "mayor", "intendenta": "mayor",
+        "prefeito": "mayor", "prefeita": "mayor", "gobernador": "mayor", "gobernadora": "mayor",
+        "governador": "mayor", "secretario": "secretary", "secretaria": "secretary", "director": "secretary",
+        "directora": "secretary", "diretor": "secretary", "diretora": "secretary", "tecnico": "technical",
+        "tecnica": "technical", "concejal": "council", "concejala": "council", "vereador": "council",
+        "vereadora": "council", "otro": "other", "outro": "other",
+    },
+    "gender": {
+        "femenino": "female", "mujer": "female", "feminino": "female", "mulher": "female", "f": "female",
+        "masculino": "male", "hombre": "male", "homem": "male", "m": "male", "otro": "other", "outro": "other",
+        "prefiero no decir": "undisclosed", "prefiro nao dizer": "undisclosed",
+    },
+    "language": {
+        "espanol": "es", "castellano": "es", "spanish": "es", "portugues": "pt-br", "portuguese": "pt-br",
+        "pt": "pt-br", "pt br": "pt-br", "ingles": "en", "english": "en",
+    },
+}
 
 
 @dataclass
@@ -319,7 +345,11 @@ class _Checker:
         self.plan, self.table, self.positions, self.names, self.user = plan, table, positions, names, user
         self.columns = {c.key: c for c in columns}
         self.allowed = allowed_countries(user)
-        self.choices = {key: choice_lookup(choices) for key, choices in CHOICES.items() if key in positions}
+        self.choices = {
+            key: {**CHOICE_ALIASES[key], **choice_lookup(choices)}
+            for key, choices in CHOICES.items()
+            if key in positions
+        }
 
     def cells(self, cells):
         return {
@@ -498,10 +528,11 @@ class _LocalGovernmentChecker(_Checker):
                             % {"country": _country_name(code), "name": name},
                         )
                 if key in seen:
-                    self.duplicate(issues, number, "name", name, seen[key])
-                    first_issue_rows.setdefault(seen[key], (number, name))
+                    first, first_name = seen[key]
+                    self.duplicate(issues, number, "name", name, first)
+                    first_issue_rows.setdefault(first, (number, first_name))
                 else:
-                    seen[key] = number
+                    seen[key] = (number, name)
             label = f"{name} ({code or raw.get('country', '')})"
             self.finish(number, label, values, issues, match, [k for k in values if k != "country"])
         self.mark_first_duplicates(first_issue_rows, "name")
@@ -634,10 +665,11 @@ class _OfficialChecker(_Checker):
                 )
             if email:
                 if email.lower() in seen:
-                    self.duplicate(issues, number, "email", email, seen[email.lower()])
-                    first_rows.setdefault(seen[email.lower()], (number, email))
+                    first, first_email = seen[email.lower()]
+                    self.duplicate(issues, number, "email", email, first)
+                    first_rows.setdefault(first, (number, first_email))
                 else:
-                    seen[email.lower()] = number
+                    seen[email.lower()] = (number, email)
             label = f"{raw.get('first_name', '')} {raw.get('last_name', '')} <{email}>"
             self.finish(number, label, values, issues, match, list(values))
         self.mark_first_duplicates(first_rows, "email")

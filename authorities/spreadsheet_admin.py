@@ -221,12 +221,12 @@ class MappingImportMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.import_template_name, context)
 
-    def _plan(self, request, upload, form):
+    def _plan(self, request, upload):
+        """(plan, None), or (None, the message that says why the file cannot be read)."""
         try:
-            return plan_import(kind=self.import_kind, table=read_table(upload), user=request.user)
+            return plan_import(kind=self.import_kind, table=read_table(upload), user=request.user), None
         except SpreadsheetError as error:
-            form.add_error("import_file", str(error))
-            return None
+            return None, str(error)
 
     def _preview(self, request, plan, token=None):
         rows = {
@@ -249,10 +249,11 @@ class MappingImportMixin:
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
-            plan = self._plan(request, upload, form)
+            plan, error = self._plan(request, upload)
             if plan is not None:
                 token = _stash_upload(request, self.import_kind, upload) if plan.is_valid else None
                 return self._preview(request, plan, token)
+            form.add_error("import_file", error)
         return self._render(request, form=form)
 
     def import_confirm_view(self, request):
@@ -264,20 +265,17 @@ class MappingImportMixin:
         upload = _take_upload(request, self.import_kind, confirm.data.get("token", ""), remove=True)
         form = ImportUploadForm()
         if upload is None:
-            form.add_error(
-                None, _("This import has expired or was already confirmed. Upload the file again.")
-            )
-            return self._render(request, form=form)
-        plan = self._plan(request, upload, form)
+            page_error = _("This import has expired or was already confirmed. Upload the file again.")
+            return self._render(request, form=form, page_errors=[page_error])
+        plan, error = self._plan(request, upload)
         if plan is None:
-            return self._render(request, form=form)
+            return self._render(request, form=form, page_errors=[error])
         if not plan.is_valid:  # the database changed since the preview
             return self._preview(request, plan)
         try:
             created, updated = import_mapping(plan=plan)
-        except ImportRefused as error:
-            form.add_error(None, str(error))
-            return self._render(request, form=form)
+        except ImportRefused as refused:
+            return self._render(request, form=form, page_errors=[str(refused)])
         messages.success(
             request,
             _("Import done: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
