@@ -24,6 +24,7 @@ from initiative.enums import Language
 from .enums import Gender, GovernmentKind, RoleKind
 from .models import LocalGovernment, Official
 from .resources import (
+    KEEP_STORED_VALUE,
     LocalGovernmentImportResource,
     LocalGovernmentResource,
     OfficialImportResource,
@@ -32,6 +33,7 @@ from .resources import (
 from .spreadsheets import SpreadsheetError, choice_lookup, normalise, parse_boolean, parse_country
 
 KINDS = ("local_governments", "officials")
+KEEP = KEEP_STORED_VALUE
 
 
 @dataclass
@@ -251,14 +253,19 @@ class ImportPlan:
     def is_valid(self):
         return not self.issues
 
-    def dataset(self):
-        """The rows to write (new and updated), cleaned, as the import resource reads them."""
-        headers = ["id", *self.columns]
-        data = tablib.Dataset(headers=headers)
+    def dataset(self, resource):
+        """The rows to write (new and updated), cleaned, as the import `resource` reads them."""
+        columns = [key for key in self.columns if key in resource.fields and key != "id"]
+        data = tablib.Dataset(headers=["id", *columns])
         for row in self.rows:
             if row.action in ("new", "updated"):
-                data.append([row.pk or "", *(row.values.get(key, "") for key in self.columns)])
+                data.append([row.pk, *(self._value(row, key) for key in columns)])
         return data
+
+    @staticmethod
+    def _value(row, key):
+        # A cell left empty in an optional choice column keeps what is stored (or the default, when new).
+        return row.values.get(key, KEEP)
 
     def resource(self):
         return (
@@ -492,7 +499,9 @@ class _LocalGovernmentChecker(_Checker):
             if region is not None:
                 values["region"] = region
             if "kind" in raw:
-                values["kind"] = self.check_choice(issues, number, raw, "kind")
+                kind = self.check_choice(issues, number, raw, "kind")
+                if kind is not None:
+                    values["kind"] = kind
             for criterion in LocalGovernment.CRITERIA:
                 if criterion in raw:
                     try:

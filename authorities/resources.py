@@ -5,7 +5,8 @@ Every export resource is built with the user who asks and the country chosen, an
 Column names are the models' translated verbose names, so headers come out in the user's language.
 """
 
-from django.utils import translation
+from django.db import connections, router
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -222,7 +223,57 @@ class InvitationResource(ScopedExportResource):
 # loads every instance to update, and rows are written in batches.
 
 
-class LocalGovernmentImportResource(resources.ModelResource):
+def update_each(model, instances, names):
+    """UPDATE every instance's `names` columns (and its `updated` time) in one executemany.
+
+    Django's bulk_update writes one UPDATE with a CASE per column, which SQLite evaluates for every row
+    against every case: about 5 s for 1,000 officials of nine columns, against some 20 ms here.
+    """
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    stamp = timezone.now()
+    if any(f.name == "updated" for f in model._meta.concrete_fields):
+        fields.append(model._meta.get_field("updated"))
+        for instance in instances:
+            instance.updated = stamp
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(model._meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields] + [instance.pk]
+        for instance in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+KEEP_STORED_VALUE = object()
+
+
+class CleanRowsImportMixin:
+    """For rows that `authorities.imports` has already checked and converted to Python values: assign them
+    as they are (the widgets' parsing would redo that work, some 90 µs a row), and update with `update_each`."""
+
+    def import_instance(self, instance, row, **kwargs):
+        for name, value in row.items():
+            if name in self._meta.import_id_fields or value is KEEP_STORED_VALUE:
+                continue
+            setattr(instance, self.fields[name].attribute, value)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                update_each(self._meta.model, self.update_instances, self.get_bulk_update_fields())
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+
+class LocalGovernmentImportResource(CleanRowsImportMixin, resources.ModelResource):
     class Meta:
         model = LocalGovernment
         fields = (
@@ -242,7 +293,7 @@ class LocalGovernmentImportResource(resources.ModelResource):
         batch_size = 1000
 
 
-class OfficialImportResource(resources.ModelResource):
+class OfficialImportResource(CleanRowsImportMixin, resources.ModelResource):
     local_government = fields.Field(
         attribute="local_government_id", column_name="local_government", widget=widgets.IntegerWidget()
     )

@@ -25,10 +25,10 @@ def import_mapping(*, plan):
     """
     if not plan.is_valid:
         raise ImportRefused(_("The file has rows with errors: correct them and upload the file again."))
-    dataset = plan.dataset()
+    resource = plan.resource()
+    dataset = plan.dataset(resource)
     if not len(dataset):
         return 0, 0
-    resource = plan.resource()
     try:
         with transaction.atomic():
             result = resource.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)

@@ -11,6 +11,7 @@ mark) or Windows-1252/Latin-1, with comma or semicolon separators.
 import csv
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -96,23 +97,112 @@ def write_csv(headers, rows):
 
 
 def write_xlsx(headers, rows):
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """A one-sheet workbook written directly as Office Open XML: text as inline strings, numbers as numbers.
 
-    def clean(value):
-        value = cell_value(value)
-        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
-        return value
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append([clean(str(header)) for header in headers])
-    for row in rows:
-        sheet.append([clean(value) for value in row])
+    openpyxl's streaming writer needs about 9 s for 20,000 rows of 27 columns; this needs about 1 s.
+    """
+    sheet = io.StringIO()
+    sheet.write(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    letters = []
+    for number, row in enumerate(_chain_header(headers, rows), start=1):
+        while len(letters) < len(row):
+            letters.append(_column_letter(len(letters) + 1))
+        cells = []
+        for letter, value in zip(letters, row, strict=False):
+            value = cell_value(value)
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (int, float, Decimal)):
+                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>')
+        sheet.write(f'<row r="{number}">{"".join(cells)}</row>')
+    sheet.write("</sheetData></worksheet>")
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in _XLSX_PARTS.items():
+            archive.writestr(name, content)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet.getvalue().encode("utf-8"))
     return buffer.getvalue()
+
+
+def _chain_header(headers, rows):
+    yield [str(header) for header in headers]
+    yield from rows
+
+
+def _column_letter(index):
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# Characters that XML 1.0 cannot hold (control characters but tab, line feed and carriage return).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text):
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return _ILLEGAL_XML.sub("\N{REPLACEMENT CHARACTER}", text)
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Export" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>'
+    ),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
 
 
 # Reading uploads ---------------------------------------------------------------------------------------------

@@ -85,69 +85,87 @@ class ParticipantResource(ScopedExportResource):
         return headers
 
     def rows_queryset(self, queryset):
+        """One row per invitation: the official, their government, and what they submitted and received."""
         initiative = self.initiative
         official = OuterRef("official_id")
-        annotations = {}
-        for session in self.sessions:
-            attended = Attendance.objects.filter(official=official, session_id=session.pk)
-            annotations[f"s{session.pk}_status"] = Subquery(attended.values("status")[:1])
-            annotations[f"s{session.pk}_minutes"] = Subquery(attended.values("minutes")[:1])
-        questionnaires = QuestionnaireResponse.objects.filter(official=official, initiative=initiative)
-        recognition = Recognition.objects.filter(official=official, initiative=initiative, kind=RecognitionKind.PERSON)
-        annotations.update(
-            entry=Exists(questionnaires.filter(kind=QuestionnaireKind.ENTRY)),
-            exit=Exists(questionnaires.filter(kind=QuestionnaireKind.EXIT)),
-            automapeo=Exists(
+        # order_by(): the models' default orderings would join and sort inside every subquery.
+        questionnaires = QuestionnaireResponse.objects.filter(official=official, initiative=initiative).order_by()
+        recognition = Recognition.objects.filter(
+            official=official, initiative=initiative, kind=RecognitionKind.PERSON
+        ).order_by()
+        annotations = {
+            "entry": Exists(questionnaires.filter(kind=QuestionnaireKind.ENTRY)),
+            "exit": Exists(questionnaires.filter(kind=QuestionnaireKind.EXIT)),
+            "automapeo": Exists(
                 Automapeo.objects.filter(
                     local_government=OuterRef("official__local_government_id"),
                     initiative=initiative,
                     status=SubmissionStatus.SUBMITTED,
-                )
+                ).order_by()
             ),
-            recognition_status=Subquery(recognition.values("status")[:1]),
-            recognition_code=Subquery(recognition.values("code")[:1]),
-        )
+            "recognition_status": Subquery(recognition.values("status")[:1]),
+            "recognition_code": Subquery(recognition.values("code")[:1]),
+        }
         return (
             queryset.annotate(**annotations)
-            .order_by("official__local_government__country", "official__local_government__name",
-                      "official__last_name", "official__first_name", "pk")
+            .order_by()  # sorted in Python: cheaper than sorting the joined rows in the database
             .values_list(
-                "official__first_name", "official__last_name", "official__position", "official__role_kind",
-                "official__email", "official__local_government__name", "official__local_government__region",
-                "official__local_government__country", "status", *annotations,
+                "official_id", "official__first_name", "official__last_name", "official__position",
+                "official__role_kind", "official__email", "official__local_government__name",
+                "official__local_government__region", "official__local_government__country", "status",
+                *annotations,
             )
         )
 
+    def attendance_queryset(self, queryset):
+        """Attendance of the exported officials at the initiative's launch and workshop sessions: one query."""
+        return (
+            Attendance.objects.filter(
+                session_id__in=[session.pk for session in self.sessions],
+                official_id__in=queryset.order_by().values("official_id"),
+            )
+            .order_by()
+            .values_list("official_id", "session_id", "status", "minutes")
+        )
+
     def export(self, queryset=None, **kwargs):
-        """The rows as plain values read in one query (no model instances: 20,000 rows in about a second)."""
+        """The rows as plain values, read in two queries (no model instances: 20,000 rows in about a second)."""
         queryset = self.filter_export(queryset if queryset is not None else self.get_queryset())
         yes, no = gettext("yes"), gettext("no")
         roles = {value: str(label) for value, label in RoleKind.choices}
         invitation = {value: str(label) for value, label in InvitationStatus.choices}
-        attendance = {value: str(label) for value, label in AttendanceStatus.choices}
+        attendance_labels = {value: str(label) for value, label in AttendanceStatus.choices}
         recognition = {value: str(label) for value, label in RecognitionStatus.choices}
+        attended = {}
+        if self.sessions:
+            for official_id, session_id, status, minutes in self.attendance_queryset(queryset):
+                attended[official_id, session_id] = (attendance_labels.get(status, status), minutes)
+        session_ids = [session.pk for session in self.sessions]
+        missing = ("", None)
         country_names = {}
-        session_count = len(self.sessions)
+        records = list(self.rows_queryset(queryset))
+        records.sort(key=lambda record: (record[8], record[6], record[2], record[1]))
         rows = []
-        for first, last, position, role, email, government, region, country, status, *rest in self.rows_queryset(
-            queryset
-        ).iterator(chunk_size=2000):
+        for (official_id, first, last, position, role, email, government, region, country, status, entry, exit_,
+             automapeo, recognition_status, code) in records:
             if country not in country_names:
                 country_names[country] = str(all_countries.name(country))
             row = [
                 f"{first} {last}", position, roles.get(role, role), email, government, region,
                 country_names[country], invitation.get(status, status),
             ]
-            for index in range(session_count):
-                present, minutes = rest[2 * index], rest[2 * index + 1]
-                row.append(attendance.get(present, ""))
-                row.append(minutes)
-            entry, exit_, automapeo, recognition_status, code = rest[2 * session_count:]
+            for session_id in session_ids:
+                row.extend(attended.get((official_id, session_id), missing))
             row += [
                 yes if entry else no, yes if exit_ else no, yes if automapeo else no,
                 recognition.get(recognition_status, ""), code or "",
             ]
             rows.append(row)
-        dataset = tablib.Dataset(headers=self.get_export_headers())
-        dataset.extend(rows)
-        return dataset
+        return fast_dataset(self.get_export_headers(), rows)
+
+
+def fast_dataset(headers, rows):
+    """A tablib Dataset of rows already known to be of the headers' width (tablib's append checks each row)."""
+    dataset = tablib.Dataset(headers=headers)
+    dataset._data = [tablib.core.Row(row) for row in rows]
+    return dataset

@@ -434,3 +434,22 @@ def test_neutralise_each_dangerous_start():
     assert [spreadsheets.neutralise(v) for v in ["=A", "+A", "-A", "@A", "\tA", "\rA", "A=", 5]] == [
         "'=A", "'+A", "'-A", "'@A", "'\tA", "'\rA", "A=", 5
     ]
+
+
+def test_import_empty_optional_cells_keep_what_is_stored(client, world):
+    official = world["official_ar"]
+    official.role_kind, official.gender = "mayor", "female"
+    official.save()
+    client.force_login(world["users"]["regional"])
+    response = upload(client, "official", csv_file([
+        ["Nombre", "Apellido", "Correo", "Cargo", "Tipo de cargo", "Género", "Gobierno local", "País"],
+        ["María", "Gómez", "maria.gomez@example.org", "Intendenta", "", "", "Rosario", "AR"],
+        ["Eva", "Paz", "eva@example.org", "", "", "", "Rosario", "AR"],
+        ["Rosa", "Luz", "rosa@example.org", "", "Concejala", "F", "Rosario", "AR"],
+    ]))
+    assert response.context["counts"] == {"new": 2, "updated": 1, "unchanged": 0, "invalid": 0}
+    confirm(client, "official", response)
+    stored = {o.email: (o.position, o.role_kind, o.gender) for o in Official.objects.filter(local_government=world["ar"])}
+    assert stored["maria.gomez@example.org"] == ("Intendenta", "mayor", "female")
+    assert stored["eva@example.org"] == ("", "other", "")
+    assert stored["rosa@example.org"] == ("", "council", "female")
