@@ -14,7 +14,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from .enums import ExportKind
 from .models import Invitation, LocalGovernment, Official
-from .spreadsheets import cell_text
+from .spreadsheets import MAX_UPLOAD_ROWS, cell_text
 
 
 class IsoDateTimeWidget(widgets.Widget):
@@ -290,7 +290,7 @@ class LocalGovernmentImportResource(CleanRowsImportMixin, resources.ModelResourc
         instance_loader_class = CachedInstanceLoader
         use_bulk = True
         skip_diff = True
-        batch_size = 1000
+        batch_size = MAX_UPLOAD_ROWS  # one batch: a fixed number of queries for any file we accept
 
 
 class OfficialImportResource(CleanRowsImportMixin, resources.ModelResource):
@@ -315,4 +315,4 @@ class OfficialImportResource(CleanRowsImportMixin, resources.ModelResource):
         instance_loader_class = CachedInstanceLoader
         use_bulk = True
         skip_diff = True
-        batch_size = 1000
+        batch_size = MAX_UPLOAD_ROWS  # one batch: a fixed number of queries for any file we accept
