@@ -1,7 +1,7 @@
 """Reading a mapping spreadsheet before anything is stored: which rows are new, updated, unchanged or invalid.
 
-`plan_import(kind=..., table=..., user=...)` checks every cell and says what is wrong in words a country office
-can act on ("row 14, e-mail: 'juan.perez@' is not an e-mail address"). It reads the database in a fixed
+`plan_import(kind=..., table=..., user=...)` checks every cell and says what is wrong in words a country
+office can act on ("row 14, e-mail: 'juan.perez@' is not an e-mail address"). It reads the database in a fixed
 number of queries whatever the number of rows. `authorities.services.import_mapping` then writes a plan
 that has no invalid rows, all or nothing.
 """
@@ -185,27 +185,70 @@ CHOICES = {"kind": GovernmentKind, "role_kind": RoleKind, "language": Language, 
 # Words that country offices write in their sheets, besides the values and the labels in three languages.
 CHOICE_ALIASES = {
     "kind": {
-        "municipio": "municipality", "municipalidad": "municipality", "prefeitura": "municipality",
-        "ciudad": "municipality", "cidade": "municipality", "area metropolitana": "metropolitan",
-        "regiao metropolitana": "metropolitan", "provincia": "province", "departamento": "province",
-        "estado": "province", "gobernacion": "province", "otro": "other", "outro": "other",
+        "municipio": "municipality",
+        "municipalidad": "municipality",
+        "prefeitura": "municipality",
+        "ciudad": "municipality",
+        "cidade": "municipality",
+        "area metropolitana": "metropolitan",
+        "regiao metropolitana": "metropolitan",
+        "provincia": "province",
+        "departamento": "province",
+        "estado": "province",
+        "gobernacion": "province",
+        "otro": "other",
+        "outro": "other",
     },
     "role_kind": {
-        "alcalde": "mayor", "alcaldesa": "mayor", "intendente": "mayor", "intendenta": "mayor",
-        "prefeito": "mayor", "prefeita": "mayor", "gobernador": "mayor", "gobernadora": "mayor",
-        "governador": "mayor", "secretario": "secretary", "secretaria": "secretary", "director": "secretary",
-        "directora": "secretary", "diretor": "secretary", "diretora": "secretary", "tecnico": "technical",
-        "tecnica": "technical", "concejal": "council", "concejala": "council", "vereador": "council",
-        "vereadora": "council", "otro": "other", "outro": "other",
+        "alcalde": "mayor",
+        "alcaldesa": "mayor",
+        "intendente": "mayor",
+        "intendenta": "mayor",
+        "prefeito": "mayor",
+        "prefeita": "mayor",
+        "gobernador": "mayor",
+        "gobernadora": "mayor",
+        "governador": "mayor",
+        "secretario": "secretary",
+        "secretaria": "secretary",
+        "director": "secretary",
+        "directora": "secretary",
+        "diretor": "secretary",
+        "diretora": "secretary",
+        "tecnico": "technical",
+        "tecnica": "technical",
+        "concejal": "council",
+        "concejala": "council",
+        "vereador": "council",
+        "vereadora": "council",
+        "otro": "other",
+        "outro": "other",
     },
     "gender": {
-        "femenino": "female", "mujer": "female", "feminino": "female", "mulher": "female", "f": "female",
-        "masculino": "male", "hombre": "male", "homem": "male", "m": "male", "otro": "other", "outro": "other",
-        "prefiero no decir": "undisclosed", "prefiro nao dizer": "undisclosed",
+        "femenino": "female",
+        "mujer": "female",
+        "feminino": "female",
+        "mulher": "female",
+        "f": "female",
+        "masculino": "male",
+        "hombre": "male",
+        "homem": "male",
+        "m": "male",
+        "otro": "other",
+        "outro": "other",
+        "prefiero no decir": "undisclosed",
+        "prefiro nao dizer": "undisclosed",
     },
     "language": {
-        "espanol": "es", "castellano": "es", "spanish": "es", "portugues": "pt-br", "portuguese": "pt-br",
-        "pt": "pt-br", "pt br": "pt-br", "ingles": "en", "english": "en",
+        "espanol": "es",
+        "castellano": "es",
+        "spanish": "es",
+        "portugues": "pt-br",
+        "portuguese": "pt-br",
+        "pt": "pt-br",
+        "pt br": "pt-br",
+        "ingles": "en",
+        "english": "en",
     },
 }
 
@@ -404,7 +447,8 @@ class _Checker:
                 row,
                 "country",
                 _(
-                    "'%(value)s' is not a country; write its ISO code (for example AR) or its name in Spanish, "
+                    "'%(value)s' is not a country; write its ISO code (for example AR) or its name in "
+                    "Spanish, "
                     "Portuguese or English"
                 )
                 % {"value": value},
@@ -417,7 +461,8 @@ class _Checker:
                 row,
                 "country",
                 _(
-                    "%(country)s is not a country of your office (%(offices)s); only rows of your country can be "
+                    "%(country)s is not a country of your office (%(offices)s); only rows of your country "
+                    "can be "
                     "imported. Remove the row or ask the regional office."
                 )
                 % {"country": _country_name(code), "offices": offices},
@@ -469,7 +514,8 @@ class _Checker:
                     row=first,
                     column=self.names.get(key, key),
                     message=_(
-                        "'%(value)s' is also on row %(other)s; each appears only once in a file. Keep one of rows "
+                        "'%(value)s' is also on row %(other)s; each appears only once in a file. Keep one "
+                        "of rows "
                         "%(first)s and %(other)s."
                     )
                     % {"value": value, "first": first, "other": later},
@@ -531,7 +577,8 @@ class _LocalGovernmentChecker(_Checker):
                             number,
                             "name",
                             _(
-                                "several local governments of %(country)s are called '%(name)s'; add a region column "
+                                "several local governments of %(country)s are called '%(name)s'; add a "
+                                "region column "
                                 "to say which"
                             )
                             % {"country": _country_name(code), "name": name},
@@ -637,7 +684,8 @@ class _OfficialChecker(_Checker):
                         number,
                         "local_government",
                         _(
-                            "'%(name)s' is not a local government of %(country)s; import it with the local governments "
+                            "'%(name)s' is not a local government of %(country)s; import it with the local "
+                            "governments "
                             "first, or correct the name"
                         )
                         % {"name": name, "country": _country_name(code)},
@@ -648,7 +696,8 @@ class _OfficialChecker(_Checker):
                         number,
                         "local_government",
                         _(
-                            "several local governments of %(country)s are called '%(name)s'; add a region column to "
+                            "several local governments of %(country)s are called '%(name)s'; add a region "
+                            "column to "
                             "say which"
                         )
                         % {"name": name, "country": _country_name(code)},
@@ -667,7 +716,8 @@ class _OfficialChecker(_Checker):
                     number,
                     "email",
                     _(
-                        "'%(value)s' belongs to an official of another country's office; ask the regional office "
+                        "'%(value)s' belongs to an official of another country's office; ask the regional "
+                        "office "
                         "to change it"
                     )
                     % {"value": email},

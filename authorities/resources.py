@@ -6,7 +6,7 @@ Column names are the models' translated verbose names, so headers come out in th
 """
 
 from django.db import connections, router
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -243,7 +243,8 @@ def update_each(model, instances, names):
         quote(model._meta.pk.column),
     )
     params = [
-        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields] + [instance.pk]
+        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
+        + [instance.pk]
         for instance in instances
     ]
     with connection.cursor() as cursor:
@@ -255,7 +256,7 @@ KEEP_STORED_VALUE = object()
 
 class CleanRowsImportMixin:
     """For rows that `authorities.imports` has already checked and converted to Python values: assign them
-    as they are (the widgets' parsing would redo that work, some 90 µs a row), and update with `update_each`."""
+    as they are (the widgets' parsing would redo that work, some 90 µs a row); update with `update_each`."""
 
     def import_instance(self, instance, row, **kwargs):
         for name, value in row.items():

@@ -11,7 +11,7 @@ class ImportRefused(Exception):
 
 
 def record_export(*, user, kind, country="", rows, file_format, initiative=None):
-    """Log who exported what: the kind of list, the country (empty: all the user may see) and the row count."""
+    """Log who exported what: the kind of list, the country (empty: all the user may see), the rows."""
     return ExportLog.objects.create(
         user=user, kind=kind, country=country or "", rows=rows, file_format=file_format, initiative=initiative
     )

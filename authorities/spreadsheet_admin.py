@@ -1,4 +1,4 @@
-"""Admin export and import of spreadsheets, scoped by country: shared by the mapping, attendance and certificates.
+"""Admin export and import of spreadsheets, scoped by country: for the mapping, attendance and certificates.
 
 Exports go through django-import-export's ExportMixin (its button, form page and changelist filters) with our
 formats (CSV with a byte-order mark, XLSX, formulas neutralised), a country choice, and a log row per export.
@@ -72,7 +72,8 @@ class CountryExportForm(ExportForm):
 
 
 def export_filename(kind, country, file_format):
-    return f"{kind}-{(country or 'all').lower()}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
+    day = timezone.localdate().isoformat()
+    return f"{kind}-{(country or 'all').lower()}-{day}.{file_format.get_extension()}"
 
 
 def spreadsheet_response(*, user, resource, queryset, file_format, country, initiative=None):
@@ -194,11 +195,11 @@ class MappingImportMixin:
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
             path(
                 "import/confirm/",
                 self.admin_site.admin_view(self.import_confirm_view),
-                name="%s_%s_import_confirm" % info,
+                name="{}_{}_import_confirm".format(*info),
             ),
             *super().get_urls(),
         ]

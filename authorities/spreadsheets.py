@@ -50,7 +50,7 @@ def cell_text(value):
 
 
 def cell_value(value):
-    """How a value is written in an XLSX cell: numbers stay numbers, text is neutralised, dates are ISO text."""
+    """How a value goes into an XLSX cell: numbers stay numbers, text is neutralised, dates are ISO text."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (int, float, Decimal)):
@@ -120,7 +120,10 @@ def write_xlsx(headers, rows):
             elif isinstance(value, (int, float, Decimal)):
                 cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
             else:
-                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>')
+                cells.append(
+                    f'<c r="{letter}{number}" t="inlineStr">'
+                    f'<is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
+                )
         sheet.write(f'<row r="{number}">{"".join(cells)}</row>')
     sheet.write("</sheetData></worksheet>")
     buffer = io.BytesIO()
@@ -205,7 +208,7 @@ _XLSX_PARTS = {
 }
 
 
-# Reading uploads ---------------------------------------------------------------------------------------------
+# Reading uploads ---------------------------------------------------------------------------------------
 
 
 class SpreadsheetError(Exception):
@@ -263,7 +266,8 @@ def _read_csv(data, max_rows):
     if b"\x00" in data:
         raise SpreadsheetError(
             _(
-                "The file is not a text CSV file. Save the sheet as CSV (UTF-8) or as an Excel workbook (.xlsx)."
+                "The file is not a text CSV file. Save the sheet as CSV (UTF-8) or as an Excel workbook "
+                "(.xlsx)."
             )
         )
     if data.startswith(b"\xef\xbb\xbf"):
@@ -318,7 +322,8 @@ def _read_xlsx(data, max_rows):
     except DefusedXmlException as error:
         raise SpreadsheetError(
             _(
-                "The workbook contains XML entity declarations (a DTD), which can be used to read files of the "
+                "The workbook contains XML entity declarations (a DTD), which can be used to read files of "
+                "the "
                 "server, and was refused. Copy the data into a new workbook and save it again."
             )
         ) from error
@@ -341,7 +346,7 @@ def _xlsx_text(value):
     return str(value).strip()
 
 
-# Understanding cells in three languages ----------------------------------------------------------------------
+# Understanding cells in three languages ----------------------------------------------------------------
 
 
 def normalise(text):
@@ -366,7 +371,7 @@ def _country_lookup():
 
 
 def parse_country(text):
-    """An ISO code (AR, ARG) or a name in Spanish, Portuguese or English → the ISO 3166 alpha-2 code, or None."""
+    """An ISO code (AR, ARG) or a name in Spanish, Portuguese or English → the alpha-2 code, or None."""
     return _country_lookup().get(normalise(text))
 
 

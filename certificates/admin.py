@@ -18,7 +18,9 @@ from .resources import ParticipantResource
 class ParticipantExportForm(forms.Form):
     initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=Initiative.objects.none())
     country = forms.ChoiceField(label=_("Country"), required=False)
-    format = forms.ChoiceField(label=_("Format"), choices=[(str(i), f().get_title().upper()) for i, f in enumerate(EXPORT_FORMATS)])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[(str(i), f().get_title().upper()) for i, f in enumerate(EXPORT_FORMATS)]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

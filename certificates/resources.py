@@ -45,24 +45,49 @@ class ParticipantResource(ScopedExportResource):
     recognition_status = _field(_("recognition status"))
     recognition_code = _field(_("recognition code"))
 
-    BEFORE_SESSIONS = ("name", "position", "role_kind", "email", "local_government", "region", "country",
-                       "invitation_status")
-    AFTER_SESSIONS = ("entry_questionnaire", "exit_questionnaire", "automapeo_submitted", "recognition_status",
-                      "recognition_code")
+    BEFORE_SESSIONS = (
+        "name",
+        "position",
+        "role_kind",
+        "email",
+        "local_government",
+        "region",
+        "country",
+        "invitation_status",
+    )
+    AFTER_SESSIONS = (
+        "entry_questionnaire",
+        "exit_questionnaire",
+        "automapeo_submitted",
+        "recognition_status",
+        "recognition_code",
+    )
 
     class Meta:
         model = Invitation
         fields = (
-            "name", "position", "role_kind", "email", "local_government", "region", "country",
-            "invitation_status", "entry_questionnaire", "exit_questionnaire", "automapeo_submitted",
-            "recognition_status", "recognition_code",
+            "name",
+            "position",
+            "role_kind",
+            "email",
+            "local_government",
+            "region",
+            "country",
+            "invitation_status",
+            "entry_questionnaire",
+            "exit_questionnaire",
+            "automapeo_submitted",
+            "recognition_status",
+            "recognition_code",
         )
 
     def __init__(self, *, user, initiative, country="", **kwargs):
         super().__init__(user=user, country=country, **kwargs)
         self.initiative = initiative
         self.sessions = list(
-            Session.objects.filter(event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP])
+            Session.objects.filter(
+                event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP]
+            )
             .select_related("event")
             .order_by("event__kind", "event__edition", "starts_at", "pk")
         )
@@ -89,7 +114,9 @@ class ParticipantResource(ScopedExportResource):
         initiative = self.initiative
         official = OuterRef("official_id")
         # order_by(): the models' default orderings would join and sort inside every subquery.
-        questionnaires = QuestionnaireResponse.objects.filter(official=official, initiative=initiative).order_by()
+        questionnaires = QuestionnaireResponse.objects.filter(
+            official=official, initiative=initiative
+        ).order_by()
         recognition = Recognition.objects.filter(
             official=official, initiative=initiative, kind=RecognitionKind.PERSON
         ).order_by()
@@ -110,15 +137,22 @@ class ParticipantResource(ScopedExportResource):
             queryset.annotate(**annotations)
             .order_by()  # sorted in Python: cheaper than sorting the joined rows in the database
             .values_list(
-                "official_id", "official__first_name", "official__last_name", "official__position",
-                "official__role_kind", "official__email", "official__local_government__name",
-                "official__local_government__region", "official__local_government__country", "status",
+                "official_id",
+                "official__first_name",
+                "official__last_name",
+                "official__position",
+                "official__role_kind",
+                "official__email",
+                "official__local_government__name",
+                "official__local_government__region",
+                "official__local_government__country",
+                "status",
                 *annotations,
             )
         )
 
     def attendance_queryset(self, queryset):
-        """Attendance of the exported officials at the initiative's launch and workshop sessions: one query."""
+        """Attendance of the exported officials at the launch and workshop sessions: one query."""
         return (
             Attendance.objects.filter(
                 session_id__in=[session.pk for session in self.sessions],
@@ -129,7 +163,7 @@ class ParticipantResource(ScopedExportResource):
         )
 
     def export(self, queryset=None, **kwargs):
-        """The rows as plain values, read in two queries (no model instances: 20,000 rows in about a second)."""
+        """The rows as plain values, read in two queries (no model instances: 20,000 rows in a second)."""
         queryset = self.filter_export(queryset if queryset is not None else self.get_queryset())
         yes, no = gettext("yes"), gettext("no")
         roles = {value: str(label) for value, label in RoleKind.choices}
@@ -146,26 +180,50 @@ class ParticipantResource(ScopedExportResource):
         records = list(self.rows_queryset(queryset))
         records.sort(key=lambda record: (record[8], record[6], record[2], record[1]))
         rows = []
-        for (official_id, first, last, position, role, email, government, region, country, status, entry, exit_,
-             automapeo, recognition_status, code) in records:
+        for (
+            official_id,
+            first,
+            last,
+            position,
+            role,
+            email,
+            government,
+            region,
+            country,
+            status,
+            entry,
+            exit_,
+            automapeo,
+            recognition_status,
+            code,
+        ) in records:
             if country not in country_names:
                 country_names[country] = str(all_countries.name(country))
             row = [
-                f"{first} {last}", position, roles.get(role, role), email, government, region,
-                country_names[country], invitation.get(status, status),
+                f"{first} {last}",
+                position,
+                roles.get(role, role),
+                email,
+                government,
+                region,
+                country_names[country],
+                invitation.get(status, status),
             ]
             for session_id in session_ids:
                 row.extend(attended.get((official_id, session_id), missing))
             row += [
-                yes if entry else no, yes if exit_ else no, yes if automapeo else no,
-                recognition.get(recognition_status, ""), code or "",
+                yes if entry else no,
+                yes if exit_ else no,
+                yes if automapeo else no,
+                recognition.get(recognition_status, ""),
+                code or "",
             ]
             rows.append(row)
         return fast_dataset(self.get_export_headers(), rows)
 
 
 def fast_dataset(headers, rows):
-    """A tablib Dataset of rows already known to be of the headers' width (tablib's append checks each row)."""
+    """A tablib Dataset of rows known to be of the headers' width (tablib's append checks each row)."""
     dataset = tablib.Dataset(headers=headers)
     dataset._data = [tablib.core.Row(row) for row in rows]
     return dataset

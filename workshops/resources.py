@@ -20,7 +20,10 @@ class AttendanceResource(ScopedExportResource):
     email = column(Official, "email", attribute="official__email")
     local_government = column(Official, "local_government", attribute="official__local_government__name")
     country = column(
-        LocalGovernment, "country", attribute="official__local_government__country", widget=CountryNameWidget()
+        LocalGovernment,
+        "country",
+        attribute="official__local_government__country",
+        widget=CountryNameWidget(),
     )
     status = column(Attendance, "status", attribute="get_status_display")
     minutes = column(Attendance, "minutes")
@@ -29,8 +32,18 @@ class AttendanceResource(ScopedExportResource):
     class Meta:
         model = Attendance
         fields = (
-            "initiative", "event", "session", "starts_at", "first_name", "last_name", "email",
-            "local_government", "country", "status", "minutes", "source",
+            "initiative",
+            "event",
+            "session",
+            "starts_at",
+            "first_name",
+            "last_name",
+            "email",
+            "local_government",
+            "country",
+            "status",
+            "minutes",
+            "source",
         )
         export_order = fields
 

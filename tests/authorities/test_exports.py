@@ -33,7 +33,9 @@ def world():
     w = {"initiative": initiative, "launch": launch}
     for side, country in (("a", "AR"), ("b", "BR")):
         government = f.make_government(country, name=f"Ciudad {side.upper()}", region=f"Región {side}")
-        official = f.make_official_user(government, email=f"official-{side}@example.org", last_name=f"López {side}")
+        official = f.make_official_user(
+            government, email=f"official-{side}@example.org", last_name=f"López {side}"
+        )
         f.invite(official, initiative)
         f.attend(official, launch, minutes=90)
         w[side] = {"government": government, "official": official}
@@ -121,7 +123,9 @@ def test_export_is_logged_with_kind_country_and_rows(client, world):
     export(client, ExportKind.OFFICIALS, {"country": "AR"})
     client.force_login(world["users"]["country_y"])
     client.post(reverse(EXPORT_URLS[ExportKind.INVITATIONS]), {"format": XLSX, "resource": "0"})
-    logged = list(ExportLog.objects.order_by("pk").values_list("user", "kind", "country", "rows", "file_format"))
+    logged = list(
+        ExportLog.objects.order_by("pk").values_list("user", "kind", "country", "rows", "file_format")
+    )
     assert logged == [
         (world["users"]["regional"].pk, "officials", "AR", 1, "csv"),
         (world["users"]["country_y"].pk, "invitations", "BR", 1, "xlsx"),
@@ -135,7 +139,9 @@ def test_export_headers_follow_the_users_language(client, world, language, first
     # "first name" is in Django's own catalogues; the portal's catalogues are generated later.
     client.force_login(world["users"]["regional"])
     response = client.post(
-        reverse(EXPORT_URLS[ExportKind.OFFICIALS]), {"format": CSV, "resource": "0"}, HTTP_ACCEPT_LANGUAGE=language
+        reverse(EXPORT_URLS[ExportKind.OFFICIALS]),
+        {"format": CSV, "resource": "0"},
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert read_csv(response)[0][0] == first_header
 
@@ -169,7 +175,9 @@ def test_export_neutralises_formulas(client, world, value, file_format):
     official.position = value
     official.save()
     client.force_login(world["users"]["country_x"])
-    response = client.post(reverse(EXPORT_URLS[ExportKind.OFFICIALS]), {"format": file_format, "resource": "0"})
+    response = client.post(
+        reverse(EXPORT_URLS[ExportKind.OFFICIALS]), {"format": file_format, "resource": "0"}
+    )
     if file_format == CSV:
         assert read_csv(response)[1][2] == "'" + value
     else:  # the carriage return is stored as a character reference, so it survives XML's line-end rules
@@ -182,7 +190,9 @@ def test_export_leaves_harmless_text_alone(client, world, file_format):
     official.position = "Secretaria de Derechos Humanos = 1"
     official.save()
     client.force_login(world["users"]["country_x"])
-    response = client.post(reverse(EXPORT_URLS[ExportKind.OFFICIALS]), {"format": file_format, "resource": "0"})
+    response = client.post(
+        reverse(EXPORT_URLS[ExportKind.OFFICIALS]), {"format": file_format, "resource": "0"}
+    )
     rows = read_csv(response) if file_format == CSV else read_xlsx(response)
     assert rows[1][2] == "Secretaria de Derechos Humanos = 1"
 

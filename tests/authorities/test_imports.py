@@ -27,9 +27,12 @@ def world():
         "ar": f.make_government("AR", name="Rosario", region="Santa Fe"),
         "br": f.make_government("BR", name="São Paulo", region="SP"),
     }
-    w["official_ar"] = f.make_official(w["ar"], email="Maria.Gomez@example.org", first_name="María",
-                                       last_name="Gómez", position="Directora")
-    w["official_br"] = f.make_official(w["br"], email="joao@example.org", first_name="João", last_name="Silva")
+    w["official_ar"] = f.make_official(
+        w["ar"], email="Maria.Gomez@example.org", first_name="María", last_name="Gómez", position="Directora"
+    )
+    w["official_br"] = f.make_official(
+        w["br"], email="joao@example.org", first_name="João", last_name="Silva"
+    )
     w["users"] = {
         "anonymous": None,
         "official_a": f.make_official_user(w["ar"]).user,
@@ -73,7 +76,9 @@ def confirm(client, model, response):
 def snapshot():
     return (
         sorted(LocalGovernment.objects.values_list("country", "region", "name", "kind", "has_local_mgi")),
-        sorted(Official.objects.values_list("email", "first_name", "last_name", "position", "local_government")),
+        sorted(
+            Official.objects.values_list("email", "first_name", "last_name", "position", "local_government")
+        ),
     )
 
 
@@ -101,12 +106,25 @@ def test_import_page_by_role(client, world, model, role):
 def test_import_officials_preview_then_confirm(client, world):
     client.force_login(world["users"]["country_x"])
     before = snapshot()
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER,
-        ["María", "Gómez", "maria.gomez@EXAMPLE.org", "Directora", "Rosario", "AR"],  # unchanged but for case
-        ["Lucía", "Fernández", "lucia@example.org", "Secretaria", "rosario", "Argentina"],
-        ["María", "Gómez", "maria.gomez2@example.org", "Directora", "ROSARIO", "ar"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                [
+                    "María",
+                    "Gómez",
+                    "maria.gomez@EXAMPLE.org",
+                    "Directora",
+                    "Rosario",
+                    "AR",
+                ],  # unchanged but for case
+                ["Lucía", "Fernández", "lucia@example.org", "Secretaria", "rosario", "Argentina"],
+                ["María", "Gómez", "maria.gomez2@example.org", "Directora", "ROSARIO", "ar"],
+            ]
+        ),
+    )
     assert response.status_code == 200
     assert response.context["counts"] == {"new": 2, "updated": 1, "unchanged": 0, "invalid": 0}
     assert snapshot() == before  # nothing stored by the preview
@@ -120,20 +138,33 @@ def test_import_officials_preview_then_confirm(client, world):
 
 def test_import_officials_unchanged_rows(client, world):
     client.force_login(world["users"]["regional"])
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER, ["María", "Gómez", "Maria.Gomez@example.org", "Directora", "Rosario", "AR"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                ["María", "Gómez", "Maria.Gomez@example.org", "Directora", "Rosario", "AR"],
+            ]
+        ),
+    )
     assert response.context["counts"] == {"new": 0, "updated": 0, "unchanged": 1, "invalid": 0}
 
 
 def test_import_officials_invalid_email_message(client, world):
     client.force_login(world["users"]["country_x"])
     before = snapshot()
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER,
-        ["Lucía", "Fernández", "lucia@example.org", "", "Rosario", "AR"],
-        ["Juan", "Pérez", "juan.perez@", "", "Rosario", "AR"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                ["Lucía", "Fernández", "lucia@example.org", "", "Rosario", "AR"],
+                ["Juan", "Pérez", "juan.perez@", "", "Rosario", "AR"],
+            ]
+        ),
+    )
     assert issues(response) == ["row 3, Correo electrónico: 'juan.perez@' is not an e-mail address"]
     assert response.context["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "invalid": 1}
     assert response.context["confirm_form"] is None
@@ -143,12 +174,18 @@ def test_import_officials_invalid_email_message(client, world):
 def test_import_officials_same_email_twice_names_both_rows(client, world):
     client.force_login(world["users"]["regional"])
     before = snapshot()
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER,
-        ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"],
-        ["Eva", "Díaz", "eva@example.org", "", "Rosario", "AR"],
-        ["Ana", "Ruiz", "ANA@example.org", "", "Rosario", "AR"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"],
+                ["Eva", "Díaz", "eva@example.org", "", "Rosario", "AR"],
+                ["Ana", "Ruiz", "ANA@example.org", "", "Rosario", "AR"],
+            ]
+        ),
+    )
     message = "'%s' is also on row %s; each appears only once in a file. Keep one of rows 2 and 4."
     assert issues(response) == [
         "row 2, Correo electrónico: " + message % ("ana@example.org", 4),
@@ -161,11 +198,17 @@ def test_import_officials_same_email_twice_names_both_rows(client, world):
 def test_import_country_office_row_of_another_country_is_an_error(client, world):
     client.force_login(world["users"]["country_x"])
     before = snapshot()
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER,
-        ["Lucía", "Fernández", "lucia@example.org", "", "Rosario", "AR"],
-        ["Pedro", "Souza", "pedro@example.org", "", "São Paulo", "Brasil"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                ["Lucía", "Fernández", "lucia@example.org", "", "Rosario", "AR"],
+                ["Pedro", "Souza", "pedro@example.org", "", "São Paulo", "Brasil"],
+            ]
+        ),
+    )
     assert issues(response) == [
         "row 3, País: Brazil is not a country of your office (Argentina); only rows of your country can be "
         "imported. Remove the row or ask the regional office."
@@ -177,9 +220,16 @@ def test_import_country_office_row_of_another_country_is_an_error(client, world)
 def test_import_country_office_cannot_take_over_another_countrys_official(client, world):
     client.force_login(world["users"]["country_x"])
     before = snapshot()
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER, ["João", "Silva", "JOAO@example.org", "", "Rosario", "AR"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                ["João", "Silva", "JOAO@example.org", "", "Rosario", "AR"],
+            ]
+        ),
+    )
     assert issues(response) == [
         "row 2, Correo electrónico: 'JOAO@example.org' belongs to an official of another country's office; "
         "ask the regional office to change it"
@@ -208,13 +258,19 @@ def test_import_country_office_local_governments_of_another_country(client, worl
         (["NOMBRE", "APELLIDOS", "E-MAIL", "MUNICIPIO", "PAIS"], "ARG", "cp1252", ","),
     ],
 )
-def test_import_officials_accepts_languages_encodings_and_separators(client, world, header, country, encoding,
-                                                                     delimiter):
+def test_import_officials_accepts_languages_encodings_and_separators(
+    client, world, header, country, encoding, delimiter
+):
     client.force_login(world["users"]["regional"])
-    response = upload(client, "official", csv_file(
-        [header, ["Ramón", "Núñez", "ramon@example.org", "Rosario", country]], encoding=encoding,
-        delimiter=delimiter,
-    ))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [header, ["Ramón", "Núñez", "ramon@example.org", "Rosario", country]],
+            encoding=encoding,
+            delimiter=delimiter,
+        ),
+    )
     assert response.context["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "invalid": 0}
     confirm(client, "official", response)
     assert Official.objects.get(email="ramon@example.org").last_name == "Núñez"
@@ -231,11 +287,17 @@ def test_import_country_by_code_or_name_in_three_languages(client, world, countr
 
 def test_import_local_governments_xlsx_with_criteria(client, world):
     client.force_login(world["users"]["country_x"])
-    response = upload(client, "localgovernment", xlsx_file([
-        ["Nombre", "País", "Región", "Tipo", "MGI local", "Mercociudades", "Latitud", "Longitud"],
-        ["rosario", "AR", "santa fe", "Municipio", "sí", "x", -32.94682, -60.63932],
-        ["Córdoba", "Argentina", "Córdoba", "Municipality", "no", "", None, None],
-    ]))
+    response = upload(
+        client,
+        "localgovernment",
+        xlsx_file(
+            [
+                ["Nombre", "País", "Región", "Tipo", "MGI local", "Mercociudades", "Latitud", "Longitud"],
+                ["rosario", "AR", "santa fe", "Municipio", "sí", "x", -32.94682, -60.63932],
+                ["Córdoba", "Argentina", "Córdoba", "Municipality", "no", "", None, None],
+            ]
+        ),
+    )
     assert response.context["counts"] == {"new": 1, "updated": 1, "unchanged": 0, "invalid": 0}
     confirm(client, "localgovernment", response)
     rosario = LocalGovernment.objects.get(pk=world["ar"].pk)
@@ -247,16 +309,23 @@ def test_import_local_governments_xlsx_with_criteria(client, world):
 def test_import_local_governments_cell_errors(client, world):
     client.force_login(world["users"]["regional"])
     before = snapshot()
-    response = upload(client, "localgovernment", csv_file([
-        ["Nombre", "País", "Tipo", "MGI local", "Latitud", "Longitud"],
-        ["Mendoza", "Narnia", "municipio", "sí", "", ""],
-        ["Salta", "AR", "aldea", "quizás", "95", "10"],
-        ["", "AR", "", "", "abc", ""],
-    ]))
+    response = upload(
+        client,
+        "localgovernment",
+        csv_file(
+            [
+                ["Nombre", "País", "Tipo", "MGI local", "Latitud", "Longitud"],
+                ["Mendoza", "Narnia", "municipio", "sí", "", ""],
+                ["Salta", "AR", "aldea", "quizás", "95", "10"],
+                ["", "AR", "", "", "abc", ""],
+            ]
+        ),
+    )
     assert issues(response) == [
         "row 2, País: 'Narnia' is not a country; write its ISO code (for example AR) or its name in Spanish, "
         "Portuguese or English",
-        "row 3, Tipo: 'aldea' is not one of: Municipality, Metropolitan area, Province, department or state, Other",
+        "row 3, Tipo: 'aldea' is not one of: Municipality, Metropolitan area, Province, department or "
+        "state, Other",
         "row 3, MGI local: 'quizás' is not yes or no; write sí/sim/yes or no/não",
         "row 3, Latitud: 95 is outside -90 to 90",
         "row 4, Nombre: is empty; fill it in",
@@ -298,32 +367,39 @@ BAD_INPUTS = {
         "The file has more than 10,000 rows. Split it into files of at most 10,000 rows.",
     ),
     "fake_xlsx": (
-        lambda: (io.BytesIO("Nombre;Correo\nAna;ana@example.org\n".encode()), "lista.xlsx"),
-        "The file is not a real Excel workbook (.xlsx), even if its name says so. Open it in Excel and save it "
+        lambda: (io.BytesIO(b"Nombre;Correo\nAna;ana@example.org\n"), "lista.xlsx"),
+        "The file is not a real Excel workbook (.xlsx), even if its name says so. Open it in Excel and "
+        "save it "
         "as 'Excel Workbook (.xlsx)' or as CSV.",
     ),
     "zip_not_xlsx": (
         lambda: (_zip_with_text(), "lista.xlsx"),
-        "The file is not a real Excel workbook (.xlsx), even if its name says so. Open it in Excel and save it "
+        "The file is not a real Excel workbook (.xlsx), even if its name says so. Open it in Excel and "
+        "save it "
         "as 'Excel Workbook (.xlsx)' or as CSV.",
     ),
     "external_entities": (
         _xxe_xlsx,
-        "The workbook contains XML entity declarations (a DTD), which can be used to read files of the server, "
+        "The workbook contains XML entity declarations (a DTD), which can be used to read files of the "
+        "server, "
         "and was refused. Copy the data into a new workbook and save it again.",
     ),
     "empty": (lambda: (io.BytesIO(b""), "lista.csv"), "The submitted file is empty."),
-    "only_blank_lines": (lambda: (io.BytesIO(b"\xef\xbb\xbf\r\n\r\n"), "lista.csv"),
-                         "The file is empty: there is nothing to import."),
+    "only_blank_lines": (
+        lambda: (io.BytesIO(b"\xef\xbb\xbf\r\n\r\n"), "lista.csv"),
+        "The file is empty: there is nothing to import.",
+    ),
     "header_only": (lambda: csv_file([OFFICIAL_HEADER]), "The file has column names but no rows to import."),
     "no_expected_columns": (
         lambda: csv_file([["Producto", "Precio"], ["Yerba", "3"]]),
-        "None of the expected columns was found. The first row must name the columns, for example: first name, "
+        "None of the expected columns was found. The first row must name the columns, for example: first "
+        "name, "
         "last name, email, position, role kind, language, gender, local government, country, region.",
     ),
     "missing_required_columns": (
         lambda: csv_file([["Nombre", "Apellido"], ["Ana", "Ruiz"]]),
-        "Columns missing: email, local government, country. Add them to the first row and upload the file again.",
+        "Columns missing: email, local government, country. Add them to the first row and upload the file "
+        "again.",
     ),
     "binary_csv": (
         lambda: (io.BytesIO(b"Nombre,Correo\x00\x01\x02\n"), "lista.csv"),
@@ -358,11 +434,17 @@ def test_import_refuses_bad_input_with_a_clear_message(client, world, bad):
 def test_import_confirm_rechecks_and_stores_nothing_when_a_row_became_invalid(client, world):
     client.force_login(world["users"]["country_x"])
     córdoba = f.make_government("AR", name="Córdoba")
-    response = upload(client, "official", csv_file([
-        OFFICIAL_HEADER,
-        ["Lucía", "Fernández", "lucia@example.org", "", "Rosario", "AR"],
-        ["Pablo", "Sosa", "pablo@example.org", "", "Córdoba", "AR"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                OFFICIAL_HEADER,
+                ["Lucía", "Fernández", "lucia@example.org", "", "Rosario", "AR"],
+                ["Pablo", "Sosa", "pablo@example.org", "", "Córdoba", "AR"],
+            ]
+        ),
+    )
     assert response.context["counts"]["new"] == 2
     córdoba.delete()
     before = snapshot()
@@ -377,8 +459,11 @@ def test_import_confirm_rechecks_and_stores_nothing_when_a_row_became_invalid(cl
 
 def test_import_confirm_token_works_once_and_only_in_its_session(client, world):
     client.force_login(world["users"]["country_x"])
-    response = upload(client, "official", csv_file([OFFICIAL_HEADER, ["Ana", "Ruiz", "ana@example.org", "", "Rosario",
-                                                                      "AR"]]))
+    response = upload(
+        client,
+        "official",
+        csv_file([OFFICIAL_HEADER, ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"]]),
+    )
     token = response.context["confirm_form"].initial["token"]
     url = reverse("admin:authorities_official_import_confirm")
     from django.test import Client
@@ -401,7 +486,9 @@ def test_import_mapping_writes_nothing_when_the_database_refuses_a_row(world):
     user = f.make_regional_staff()
     table = Table(headers=["name", "country"], rows=[(2, ["Nueva", "AR"]), (3, ["Otra", "AR"])])
     plan = imports.plan_import(kind="local_governments", table=table, user=user)
-    plan.rows[1].values["latitude"] = 500  # past the checks, as if a bug let it through: the database refuses it
+    plan.rows[1].values["latitude"] = (
+        500  # past the checks, as if a bug let it through: the database refuses it
+    )
     plan.columns.append("latitude")
     plan.rows[0].values["latitude"] = None
     plan.rows[1].values["longitude"] = 1
@@ -432,7 +519,14 @@ def test_import_query_count_does_not_grow_with_rows(client, world):
 
 def test_neutralise_each_dangerous_start():
     assert [spreadsheets.neutralise(v) for v in ["=A", "+A", "-A", "@A", "\tA", "\rA", "A=", 5]] == [
-        "'=A", "'+A", "'-A", "'@A", "'\tA", "'\rA", "A=", 5
+        "'=A",
+        "'+A",
+        "'-A",
+        "'@A",
+        "'\tA",
+        "'\rA",
+        "A=",
+        5,
     ]
 
 
@@ -441,15 +535,33 @@ def test_import_empty_optional_cells_keep_what_is_stored(client, world):
     official.role_kind, official.gender = "mayor", "female"
     official.save()
     client.force_login(world["users"]["regional"])
-    response = upload(client, "official", csv_file([
-        ["Nombre", "Apellido", "Correo", "Cargo", "Tipo de cargo", "Género", "Gobierno local", "País"],
-        ["María", "Gómez", "maria.gomez@example.org", "Intendenta", "", "", "Rosario", "AR"],
-        ["Eva", "Paz", "eva@example.org", "", "", "", "Rosario", "AR"],
-        ["Rosa", "Luz", "rosa@example.org", "", "Concejala", "F", "Rosario", "AR"],
-    ]))
+    response = upload(
+        client,
+        "official",
+        csv_file(
+            [
+                [
+                    "Nombre",
+                    "Apellido",
+                    "Correo",
+                    "Cargo",
+                    "Tipo de cargo",
+                    "Género",
+                    "Gobierno local",
+                    "País",
+                ],
+                ["María", "Gómez", "maria.gomez@example.org", "Intendenta", "", "", "Rosario", "AR"],
+                ["Eva", "Paz", "eva@example.org", "", "", "", "Rosario", "AR"],
+                ["Rosa", "Luz", "rosa@example.org", "", "Concejala", "F", "Rosario", "AR"],
+            ]
+        ),
+    )
     assert response.context["counts"] == {"new": 2, "updated": 1, "unchanged": 0, "invalid": 0}
     confirm(client, "official", response)
-    stored = {o.email: (o.position, o.role_kind, o.gender) for o in Official.objects.filter(local_government=world["ar"])}
+    stored = {
+        o.email: (o.position, o.role_kind, o.gender)
+        for o in Official.objects.filter(local_government=world["ar"])
+    }
     assert stored["maria.gomez@example.org"] == ("Intendenta", "mayor", "female")
     assert stored["eva@example.org"] == ("", "other", "")
     assert stored["rosa@example.org"] == ("", "council", "female")

@@ -31,14 +31,22 @@ def world():
     other_initiative = f.make_initiative()
     launch = f.make_session(f.make_event(initiative, EventKind.LAUNCH, title="Lanzamiento"), title="Apertura")
     workshop = f.make_event(initiative, EventKind.WORKSHOP, title="Taller 1")
-    first = f.make_session(workshop, title="Sesión 1", starts_at=launch.starts_at + timezone.timedelta(days=7))
-    second = f.make_session(workshop, title="Sesión 2", starts_at=launch.starts_at + timezone.timedelta(days=8))
+    first = f.make_session(
+        workshop, title="Sesión 1", starts_at=launch.starts_at + timezone.timedelta(days=7)
+    )
+    second = f.make_session(
+        workshop, title="Sesión 2", starts_at=launch.starts_at + timezone.timedelta(days=8)
+    )
     w = {"initiative": initiative, "sessions": [launch, first, second], "regional": regional}
     for side, country in (("a", "AR"), ("b", "BR")):
         government = f.make_government(country, name=f"Ciudad {side.upper()}", region=f"Región {side}")
         official = f.make_official_user(
-            government, email=f"official-{side}@example.org", first_name="Ana", last_name=f"Pérez {side}",
-            position="Secretaria", role_kind="secretary",
+            government,
+            email=f"official-{side}@example.org",
+            first_name="Ana",
+            last_name=f"Pérez {side}",
+            position="Secretaria",
+            role_kind="secretary",
         )
         f.invite(official, initiative)
         f.invite(official, other_initiative)
@@ -51,12 +59,18 @@ def world():
         official=official_a, initiative=initiative, kind=QuestionnaireKind.ENTRY, knowledge=2
     )
     Automapeo.objects.create(
-        local_government=w["a"]["government"], initiative=initiative, status=SubmissionStatus.SUBMITTED,
+        local_government=w["a"]["government"],
+        initiative=initiative,
+        status=SubmissionStatus.SUBMITTED,
         submitted_at=timezone.now(),
     )
     w["recognition"] = Recognition.objects.create(
-        initiative=initiative, kind=RecognitionKind.PERSON, official=official_a, holder_name="Ana Pérez a",
-        issued_at=timezone.now(), issued_by=regional,
+        initiative=initiative,
+        kind=RecognitionKind.PERSON,
+        official=official_a,
+        holder_name="Ana Pérez a",
+        issued_at=timezone.now(),
+        issued_by=regional,
     )
     w["users"] = {
         "anonymous": None,
@@ -71,7 +85,8 @@ def world():
 
 def post(client, world, **data):
     return client.post(
-        reverse(URL), {"initiative": world["initiative"].pk, "country": "", "format": "0", **data},
+        reverse(URL),
+        {"initiative": world["initiative"].pk, "country": "", "format": "0", **data},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
@@ -93,7 +108,13 @@ def test_participants_row_has_every_column(client, world):
     client.force_login(world["users"]["regional"])
     rows = read_csv(post(client, world, country="AR"))
     assert rows[0] == [
-        "name", "position", "kind of role", "e-mail", "local government", "region", "country",
+        "name",
+        "position",
+        "kind of role",
+        "e-mail",
+        "local government",
+        "region",
+        "country",
         "invitation status",
         f"Lanzamiento · Apertura ({world['sessions'][0].starts_at.date().isoformat()}): attendance",
         f"Lanzamiento · Apertura ({world['sessions'][0].starts_at.date().isoformat()}): minutes",
@@ -101,12 +122,31 @@ def test_participants_row_has_every_column(client, world):
         f"Taller 1 · Sesión 1 ({world['sessions'][1].starts_at.date().isoformat()}): minutes",
         f"Taller 1 · Sesión 2 ({world['sessions'][2].starts_at.date().isoformat()}): attendance",
         f"Taller 1 · Sesión 2 ({world['sessions'][2].starts_at.date().isoformat()}): minutes",
-        "entry questionnaire answered", "exit questionnaire answered", "Automapeo submitted",
-        "recognition status", "recognition code",
+        "entry questionnaire answered",
+        "exit questionnaire answered",
+        "Automapeo submitted",
+        "recognition status",
+        "recognition code",
     ]
     assert rows[1] == [
-        "Ana Pérez a", "Secretaria", "Secretary or director", "official-a@example.org", "Ciudad A", "Región a",
-        "Argentina", "Sent", "Present", "95", "Present", "100", "Absent", "0", "yes", "no", "yes", "Valid",
+        "Ana Pérez a",
+        "Secretaria",
+        "Secretary or director",
+        "official-a@example.org",
+        "Ciudad A",
+        "Región a",
+        "Argentina",
+        "Sent",
+        "Present",
+        "95",
+        "Present",
+        "100",
+        "Absent",
+        "0",
+        "yes",
+        "no",
+        "yes",
+        "Valid",
         world["recognition"].code,
     ]
     assert len(rows) == 2
