@@ -30,7 +30,14 @@ from .resources import (
     OfficialImportResource,
     OfficialResource,
 )
-from .spreadsheets import SpreadsheetError, choice_lookup, normalise, parse_boolean, parse_country
+from .spreadsheets import (
+    SpreadsheetError,
+    choice_lookup,
+    normalise,
+    parse_boolean,
+    parse_country,
+    unneutralise,
+)
 
 KINDS = ("local_governments", "officials")
 KEEP = KEEP_STORED_VALUE
@@ -403,7 +410,8 @@ class _Checker:
 
     def cells(self, cells):
         return {
-            key: (cells[index].strip() if index < len(cells) else "") for key, index in self.positions.items()
+            key: (unneutralise(cells[index].strip()) if index < len(cells) else "")
+            for key, index in self.positions.items()
         }
 
     def problem(self, issues, row, key, message):

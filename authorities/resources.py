@@ -24,6 +24,13 @@ class IsoDateTimeWidget(widgets.Widget):
         return cell_text(value) if value is not None else ""
 
 
+class NumberWidget(widgets.Widget):
+    """Numbers stay numbers: XLSX cells of numbers, and no formula guard before a negative latitude."""
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
 class YesNoWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -86,8 +93,8 @@ class LocalGovernmentResource(ScopedExportResource):
     )
     region = column(LocalGovernment, "region")
     kind_label = column(LocalGovernment, "kind", attribute="get_kind_display")
-    latitude = column(LocalGovernment, "latitude")
-    longitude = column(LocalGovernment, "longitude")
+    latitude = column(LocalGovernment, "latitude", widget=NumberWidget())
+    longitude = column(LocalGovernment, "longitude", widget=NumberWidget())
     has_local_mgi = column(LocalGovernment, "has_local_mgi", widget=YesNoWidget())
     in_hub_repository = column(LocalGovernment, "in_hub_repository", widget=YesNoWidget())
     mercociudades_member = column(LocalGovernment, "mercociudades_member", widget=YesNoWidget())

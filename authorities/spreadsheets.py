@@ -46,6 +46,8 @@ def cell_text(value):
         return value.isoformat(timespec="minutes")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, (bool, int, float, Decimal)):
+        return str(value)  # a number, even a negative latitude, is no formula
     return neutralise(str(value))
 
 
@@ -332,6 +334,13 @@ def _read_xlsx(data, max_rows):
     except Exception as error:  # a zip that is not a workbook fails in many ways inside openpyxl
         raise SpreadsheetError(not_xlsx) from error
     return rows
+
+
+def unneutralise(text):
+    """An exported cell read back: the apostrophe our exports put before a formula-like text is dropped."""
+    if text.startswith("'") and text[1:2] and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
 
 
 def _xlsx_text(value):

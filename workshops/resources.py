@@ -2,7 +2,13 @@
 
 from authorities.enums import ExportKind
 from authorities.models import LocalGovernment, Official
-from authorities.resources import CountryNameWidget, IsoDateTimeWidget, ScopedExportResource, column
+from authorities.resources import (
+    CountryNameWidget,
+    IsoDateTimeWidget,
+    NumberWidget,
+    ScopedExportResource,
+    column,
+)
 
 from .models import Attendance, Event, Session
 
@@ -26,7 +32,7 @@ class AttendanceResource(ScopedExportResource):
         widget=CountryNameWidget(),
     )
     status = column(Attendance, "status", attribute="get_status_display")
-    minutes = column(Attendance, "minutes")
+    minutes = column(Attendance, "minutes", widget=NumberWidget())
     source = column(Attendance, "source", attribute="get_source_display")
 
     class Meta:

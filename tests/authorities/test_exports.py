@@ -216,3 +216,20 @@ def test_export_query_count_does_not_grow_with_rows(client, world, kind, role):
         response = export(client, kind)
     assert len(read_csv(response)) > 30
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_export_negative_coordinates_stay_numbers(client, world, file_format):
+    government = world["a"]["government"]
+    government.latitude, government.longitude = "-32.94682", "-60.63932"
+    government.save()
+    client.force_login(world["users"]["country_x"])
+    response = client.post(
+        reverse(EXPORT_URLS[ExportKind.LOCAL_GOVERNMENTS]), {"format": file_format, "resource": "0"}
+    )
+    rows = read_csv(response) if file_format == CSV else read_xlsx(response)
+    latitude = rows[0].index("latitud") if "latitud" in rows[0] else 5
+    if file_format == CSV:
+        assert rows[1][latitude : latitude + 2] == ["-32.94682", "-60.63932"]
+    else:
+        assert rows[1][latitude : latitude + 2] == [-32.94682, -60.63932]
