@@ -714,6 +714,8 @@ class _OfficialChecker(_Checker):
                     government = candidates[0]
                     values["local_government"] = government.pk
             match = existing.get(email.lower()) if email else None
+            if match is not None:
+                values["email"] = match.email  # the same address written in other capitals is no change
             if (
                 match is not None
                 and self.allowed is not None
