@@ -308,9 +308,9 @@ def _read_xlsx(data, max_rows):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
                 if info.filename.endswith((".xml", ".rels")):
-                    head = archive.open(info).read(4096)
-                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                        raise DefusedXmlException("DTD")
+                    with archive.open(info) as member:
+                        if _declares_dtd(member):
+                            raise DefusedXmlException("DTD")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows, filled = [], 0
@@ -334,6 +334,37 @@ def _read_xlsx(data, max_rows):
     except Exception as error:  # a zip that is not a workbook fails in many ways inside openpyxl
         raise SpreadsheetError(not_xlsx) from error
     return rows
+
+
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+def _declares_dtd(member, limit=1024 * 1024):
+    """Whether an XML part declares a DTD (where entities live) before its root element.
+
+    Read as a stream, up to the root element only, so that neither padding before the DOCTYPE nor a huge
+    compressed part gets past or costs much. defusedxml, which openpyxl uses, is the second guard.
+    """
+    data = b""
+    while True:
+        chunk = member.read(64 * 1024)
+        data += chunk
+        position = 0
+        while match := _PROLOG_ITEM.match(data, position):
+            if match.end() == position:
+                break
+            position = match.end()
+        rest = data[position:]
+        if rest.startswith((b"<!--", b"<?")):
+            pass  # a comment or instruction not read to its end yet
+        elif rest.startswith(b"<!"):
+            return True
+        elif rest.startswith(b"<") and len(rest) > 1:
+            return False
+        if not chunk:
+            return False
+        if len(data) > limit:
+            return True  # a prolog of a megabyte is no workbook's
 
 
 def unneutralise(text):

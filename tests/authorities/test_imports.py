@@ -334,18 +334,16 @@ def _big_rows(count):
     ]
 
 
-def _xxe_xlsx():
+def _xxe_xlsx(part="xl/worksheets/sheet1.xml", root=b"<worksheet", padding=b""):
     content, name = xlsx_file([OFFICIAL_HEADER, ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"]])
     source = zipfile.ZipFile(content)
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename == part:
                 data = data.replace(
-                    b"<worksheet",
-                    b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet',
-                    1,
+                    root, padding + b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + root, 1
                 )
             target.writestr(item, data)
     return io.BytesIO(target_buffer.getvalue()), name
@@ -376,6 +374,11 @@ BAD_INPUTS = {
         _xxe_xlsx,
         "The workbook contains XML entity declarations (a DTD), which can be used to read files of the "
         "server, "
+        "and was refused. Copy the data into a new workbook and save it again.",
+    ),
+    "external_entities_after_padding": (
+        lambda: _xxe_xlsx("xl/workbook.xml", b"<workbook", b"<!--" + b"x" * 100_000 + b"-->"),
+        "The workbook contains XML entity declarations (a DTD), which can be used to read files of the server, "
         "and was refused. Copy the data into a new workbook and save it again.",
     ),
     "empty": (lambda: (io.BytesIO(b""), "lista.csv"), "The submitted file is empty."),
