@@ -378,8 +378,8 @@ BAD_INPUTS = {
     ),
     "external_entities_after_padding": (
         lambda: _xxe_xlsx("xl/workbook.xml", b"<workbook", b"<!--" + b"x" * 100_000 + b"-->"),
-        "The workbook contains XML entity declarations (a DTD), which can be used to read files of the server, "
-        "and was refused. Copy the data into a new workbook and save it again.",
+        "The workbook contains XML entity declarations (a DTD), which can be used to read files of the "
+        "server, and was refused. Copy the data into a new workbook and save it again.",
     ),
     "empty": (lambda: (io.BytesIO(b""), "lista.csv"), "The submitted file is empty."),
     "only_blank_lines": (
