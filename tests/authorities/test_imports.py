@@ -381,6 +381,11 @@ BAD_INPUTS = {
         "The workbook contains XML entity declarations (a DTD), which can be used to read files of the "
         "server, and was refused. Copy the data into a new workbook and save it again.",
     ),
+    "too_many_rows_xlsx": (
+        lambda: xlsx_file(_big_rows(10_001)),
+        "The file has more than 10,000 rows. Split it into files of at most 10,000 rows.",
+    ),
+    "empty_xlsx": (lambda: xlsx_file([]), "The file is empty: there is nothing to import."),
     "empty": (lambda: (io.BytesIO(b""), "lista.csv"), "The submitted file is empty."),
     "only_blank_lines": (
         lambda: (io.BytesIO(b"\xef\xbb\xbf\r\n\r\n"), "lista.csv"),
