@@ -233,3 +233,11 @@ def test_export_negative_coordinates_stay_numbers(client, world, file_format):
         assert rows[1][latitude : latitude + 2] == ["-32.94682", "-60.63932"]
     else:
         assert rows[1][latitude : latitude + 2] == [-32.94682, -60.63932]
+
+
+def test_export_selected_rows_only_within_scope(client, world):
+    client.force_login(world["users"]["country_x"])
+    own, other = world["a"]["official"].pk, world["b"]["official"].pk
+    rows = read_csv(export(client, ExportKind.OFFICIALS, {"export_items": [str(own), str(other)]}))
+    assert [row[4] for row in rows[1:]] == ["official-a@example.org"]
+    assert export(client, ExportKind.OFFICIALS, {"export_items": ["1 OR 1=1"]}).status_code == 400
