@@ -118,15 +118,18 @@ class ScopedExportMixin(ExportMixin):
         form = self.export_form_class(
             formats, self.get_export_resource_classes(request), user=request.user, data=request.POST or None
         )
+        # Rows ticked in the changelist arrive as primary keys: any number is a valid choice, since the
+        # queryset they filter is already scoped to the user.
+        form.fields["export_items"].choices = [
+            (item, item) for item in request.POST.getlist("export_items") if item.isdigit()
+        ]
         if form.is_valid():
             try:
                 queryset = self.get_export_queryset(request)
             except IncorrectLookupParameters:
                 return HttpResponseBadRequest(_("The export's filters are not valid."))
-            selected = request.POST.getlist("export_items")
+            selected = form.cleaned_data.get("export_items")
             if selected:  # rows ticked in the changelist: a subset of the scoped queryset, never more
-                if not all(item.isdigit() for item in selected):
-                    return HttpResponseBadRequest(_("The selected rows are not valid."))
                 queryset = queryset.filter(pk__in=selected)
             file_format = formats[int(form.cleaned_data["format"])]()
             resource_class = self.choose_export_resource_class(form, request)
