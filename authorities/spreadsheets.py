@@ -389,10 +389,18 @@ def _xlsx_text(value):
 # Understanding cells in three languages ----------------------------------------------------------------
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def normalise(text):
     """Lower case, no accents, single spaces: 'Correo electrónico ' → 'correo electronico'."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+    return _normalise(str(text))  # str(): a lazy translation is cached as the text it is now
+
+
+@lru_cache(maxsize=8192)  # the same country and government names come back on every row
+def _normalise(text):
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _NOT_ALNUM.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=1)
