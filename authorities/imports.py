@@ -50,6 +50,35 @@ class Column:
     required: bool = False
     max_length: int | None = None
 
+    @property
+    def label(self):
+        """How the column is named to the user, in their language."""
+        return str(COLUMN_LABELS.get(self.key, self.key.replace("_", " ")))
+
+
+COLUMN_LABELS = {
+    "name": gettext_lazy("name"),
+    "country": gettext_lazy("country"),
+    "region": gettext_lazy("region"),
+    "kind": gettext_lazy("kind"),
+    "latitude": gettext_lazy("latitude"),
+    "longitude": gettext_lazy("longitude"),
+    "has_local_mgi": gettext_lazy("local MGI"),
+    "in_hub_repository": gettext_lazy("practice in the Hub repository"),
+    "mercociudades_member": gettext_lazy("MERCOCIUDADES member"),
+    "has_gcm_pledge": gettext_lazy("GCM pledge"),
+    "in_mayors_mechanism": gettext_lazy("Mayors Mechanism"),
+    "signed_marrakech_declaration": gettext_lazy("signed the Marrakech Mayors Declaration"),
+    "first_name": gettext_lazy("first name"),
+    "last_name": gettext_lazy("last name"),
+    "email": gettext_lazy("e-mail"),
+    "position": gettext_lazy("position"),
+    "role_kind": gettext_lazy("kind of role"),
+    "language": gettext_lazy("language"),
+    "gender": gettext_lazy("gender"),
+    "local_government": gettext_lazy("local government"),
+}
+
 
 LOCAL_GOVERNMENT_COLUMNS = [
     Column(
@@ -343,6 +372,7 @@ def _header_lookup(kind, columns):
     for language in ("es", "pt-br", "en"):
         with translation.override(language):
             for column in columns:
+                lookup.setdefault(normalise(column.label), column.key)
                 if column.key in model_fields:
                     lookup.setdefault(normalise(model._meta.get_field(column.key).verbose_name), column.key)
             for name, export_field in export_resource.fields.items():
@@ -374,7 +404,7 @@ def plan_import(*, kind, table, user):
             positions[key], names[key] = index, header
         elif header:
             ignored.append(header)
-    expected = ", ".join(c.key.replace("_", " ") for c in columns)
+    expected = ", ".join(c.label for c in columns)
     if not positions:
         raise SpreadsheetError(
             _(
@@ -387,7 +417,7 @@ def plan_import(*, kind, table, user):
     if missing:
         raise SpreadsheetError(
             _("Columns missing: %(missing)s. Add them to the first row and upload the file again.")
-            % {"missing": ", ".join(c.key.replace("_", " ") for c in missing)}
+            % {"missing": ", ".join(c.label for c in missing)}
         )
     plan = ImportPlan(
         kind=kind, ignored_columns=ignored, columns=[c.key for c in columns if c.key in positions]
@@ -415,7 +445,7 @@ class _Checker:
         }
 
     def problem(self, issues, row, key, message):
-        issues.append(RowIssue(row=row, column=self.names.get(key, key.replace("_", " ")), message=message))
+        issues.append(RowIssue(row=row, column=self.names.get(key, self.columns[key].label), message=message))
 
     def check_text(self, issues, row, raw, key):
         value = raw.get(key, "")

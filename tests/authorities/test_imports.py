@@ -396,11 +396,11 @@ BAD_INPUTS = {
         lambda: csv_file([["Producto", "Precio"], ["Yerba", "3"]]),
         "None of the expected columns was found. The first row must name the columns, for example: first "
         "name, "
-        "last name, email, position, role kind, language, gender, local government, country, region.",
+        "last name, e-mail, position, kind of role, language, gender, local government, country, region.",
     ),
     "missing_required_columns": (
         lambda: csv_file([["Nombre", "Apellido"], ["Ana", "Ruiz"]]),
-        "Columns missing: email, local government, country. Add them to the first row and upload the file "
+        "Columns missing: e-mail, local government, country. Add them to the first row and upload the file "
         "again.",
     ),
     "binary_csv": (
