@@ -214,3 +214,13 @@ def test_participants_query_count_does_not_grow_with_rows(client, world):
     with CaptureQueriesContext(connection) as many:
         assert len(read_csv(post(client, world))) == 43
     assert len(many) == len(few)
+
+
+def test_participants_linked_from_the_initiative_with_it_chosen(client, world):
+    client.force_login(world["users"]["country_x"])
+    initiative = world["initiative"]
+    page = client.get(reverse("admin:initiative_initiative_change", args=[initiative.pk]))
+    link = f"{reverse(URL)}?initiative={initiative.pk}"
+    assert link in page.content.decode()
+    form = client.get(link).context["form"]
+    assert form["initiative"].value() == str(initiative.pk)
