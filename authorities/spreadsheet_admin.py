@@ -171,6 +171,13 @@ def _stash_upload(request, kind, upload):
     with os.fdopen(handle, "wb") as target:
         target.write(upload.read(MAX_UPLOAD_BYTES + 1))
     pending = request.session.get(SESSION_KEY, {})
+    for old_token, entry in list(
+        pending.items()
+    ):  # one pending import of each kind: drop an earlier preview's
+        if entry["kind"] == kind:
+            if os.path.exists(entry["path"]):
+                os.unlink(entry["path"])
+            del pending[old_token]
     pending[token] = {"path": file_path, "name": upload.name, "kind": kind}
     request.session[SESSION_KEY] = pending
     return token

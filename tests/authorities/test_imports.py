@@ -504,18 +504,18 @@ def test_import_mapping_writes_nothing_when_the_database_refuses_a_row(world):
 
 def test_import_query_count_does_not_grow_with_rows(client, world):
     client.force_login(world["users"]["country_x"])
-    upload(client, "official", csv_file(_big_rows(2)))
+    confirm(client, "official", upload(client, "official", csv_file(_big_rows(2))))  # warm the session
     with CaptureQueriesContext(connection) as few:
         small = upload(client, "official", csv_file(_big_rows(3)))
+    with CaptureQueriesContext(connection) as few_confirm:
+        confirm(client, "official", small)  # two unchanged, one new
     with CaptureQueriesContext(connection) as many:
         big = upload(client, "official", csv_file(_big_rows(300)))
-    assert big.context["counts"]["new"] == 300
-    assert len(many) == len(few)
-    with CaptureQueriesContext(connection) as few_confirm:
-        confirm(client, "official", small)
     with CaptureQueriesContext(connection) as many_confirm:
-        confirm(client, "official", big)
+        confirm(client, "official", big)  # three unchanged, 297 new
+    assert big.context["counts"] == {"new": 297, "updated": 0, "unchanged": 3, "invalid": 0}
     assert Official.objects.filter(email__startswith="ana").count() == 300
+    assert len(many) == len(few)
     assert len(many_confirm) == len(few_confirm)
 
 
@@ -584,3 +584,16 @@ def test_import_reads_back_an_exported_file(client, world):
     assert "'=Rosario Norte" in exported.content.decode("utf-8-sig")
     response = upload(client, "localgovernment", (io.BytesIO(exported.content), "export.csv"))
     assert response.context["counts"] == {"new": 0, "updated": 0, "unchanged": 1, "invalid": 0}
+
+
+def test_import_a_new_preview_replaces_the_pending_one(client, world):
+    client.force_login(world["users"]["country_x"])
+    rows = [OFFICIAL_HEADER, ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"]]
+    first = upload(client, "official", csv_file(rows))
+    second = upload(client, "official", csv_file(rows))
+    assert len(client.session["alp_pending_imports"]) == 1
+    assert confirm(client, "official", first).context["page_errors"] == [
+        "This import has expired or was already confirmed. Upload the file again."
+    ]
+    assert confirm(client, "official", second).status_code == 302
+    assert Official.objects.filter(email="ana@example.org").count() == 1
