@@ -5,7 +5,9 @@ from django.utils.translation import ngettext
 from alp_portal.admin import ScopedAdmin, ScopedTabularInline, country_filter
 from alp_portal.roles import is_regional_staff
 
-from .models import CountryOffice, Invitation, LocalGovernment, Official
+from .models import CountryOffice, ExportLog, Invitation, LocalGovernment, Official
+from .resources import InvitationResource, LocalGovernmentResource, OfficialResource
+from .spreadsheet_admin import MappingImportMixin, ScopedExportMixin
 
 
 @admin.register(CountryOffice)
@@ -29,7 +31,9 @@ class OfficialInline(ScopedTabularInline):
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(ScopedAdmin):
+class LocalGovernmentAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
+    resource_classes = [LocalGovernmentResource]
+    import_kind = "local_governments"
     country_staff_can_edit = True
     list_display = ["name", "country", "region", "kind", "criteria_count"]
     list_filter = [
@@ -58,7 +62,9 @@ class LocalGovernmentAdmin(ScopedAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(ScopedAdmin):
+class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
+    resource_classes = [OfficialResource]
+    import_kind = "officials"
     country_staff_can_edit = True
     list_display = [
         "full_name",
@@ -96,7 +102,8 @@ class OfficialAdmin(ScopedAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ScopedAdmin):
+class InvitationAdmin(ScopedExportMixin, ScopedAdmin):
+    resource_classes = [InvitationResource]
     list_display = ["official", "local_government", "initiative", "status", "sent_at", "accepted_at"]
     list_select_related = ["official__local_government", "initiative"]
     list_filter = ["initiative", "status", country_filter("official__local_government__country")]
@@ -140,3 +147,22 @@ class InvitationAdmin(ScopedAdmin):
         if not is_regional_staff(request.user):
             fields.append("status")
         return fields
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ScopedAdmin):
+    """Read only: the log is written by the exports themselves."""
+
+    list_display = ["created", "user", "kind", "country", "initiative", "file_format", "rows"]
+    list_select_related = ["user", "initiative"]
+    list_filter = ["kind", country_filter("country"), "file_format"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -36,3 +36,13 @@ class InvitationStatus(models.TextChoices):
     def sent_values(cls):
         """The states of an invitation that went out."""
         return [cls.SENT, cls.ACCEPTED, cls.DECLINED]
+
+
+class ExportKind(models.TextChoices):
+    """What a spreadsheet export holds, as recorded in the export log."""
+
+    PARTICIPANTS = "participants", _("Participant list")
+    LOCAL_GOVERNMENTS = "local_governments", _("Local governments")
+    OFFICIALS = "officials", _("Officials")
+    INVITATIONS = "invitations", _("Invitations")
+    ATTENDANCE = "attendance", _("Attendance")

@@ -11,7 +11,7 @@ from alp_portal.models import TimeStampedModel
 from alp_portal.roles import is_regional_staff, staff_countries
 from initiative.enums import Language
 
-from .enums import Gender, GovernmentKind, InvitationStatus, RoleKind
+from .enums import ExportKind, Gender, GovernmentKind, InvitationStatus, RoleKind
 
 
 class CountryOfficeQuerySet(models.QuerySet):
@@ -249,3 +249,42 @@ class Invitation(TimeStampedModel):
 
     def __str__(self):
         return f"{self.official} · {self.initiative}"
+
+
+class ExportLogQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Regional staff: every export; country office staff: the exports of their countries."""
+        if is_regional_staff(user):
+            return self.all()
+        return self.filter(country__in=staff_countries(user))
+
+
+class ExportLog(models.Model):
+    """Who exported what: one row per spreadsheet a staff member downloaded."""
+
+    created = models.DateTimeField(_("exported at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("exported by")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ExportKind.choices)
+    country = CountryField(_("country"), blank=True, help_text=_("Empty: every country the user may see."))
+    initiative = models.ForeignKey(
+        "initiative.Initiative",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("initiative"),
+    )
+    file_format = models.CharField(_("format"), max_length=10)
+    rows = models.PositiveIntegerField(_("rows"))
+
+    objects = ExportLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.country.code or '*'} · {self.rows}"

@@ -16,6 +16,7 @@ from alp_portal.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInli
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
+from authorities.spreadsheet_admin import ScopedExportMixin
 from initiative.models import Initiative
 
 from .enums import AttendanceStatus, EventKind, ImportStatus, MatchKind
@@ -35,6 +36,7 @@ from .models import (
     Session,
 )
 from .queries import eligibility_previews, import_candidates, roster
+from .resources import AttendanceResource
 from .services import (
     DISMISS,
     AttendanceError,
@@ -395,7 +397,8 @@ class RegistrationAdmin(ScopedAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdmin):
+class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
+    resource_classes = [AttendanceResource]
     change_list_template = "admin/workshops/attendance/change_list.html"
 
     def get_urls(self):

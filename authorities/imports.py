@@ -1,0 +1,762 @@
+"""Reading a mapping spreadsheet before anything is stored: which rows are new, updated, unchanged or invalid.
+
+`plan_import(kind=..., table=..., user=...)` checks every cell and says what is wrong in words a country
+office can act on ("row 14, e-mail: 'juan.perez@' is not an e-mail address"). It reads the database in a fixed
+number of queries whatever the number of rows. `authorities.services.import_mapping` then writes a plan
+that has no invalid rows, all or nothing.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries as all_countries
+
+from alp_portal.roles import is_regional_staff, staff_countries
+from initiative.enums import Language
+
+from .enums import Gender, GovernmentKind, RoleKind
+from .models import LocalGovernment, Official
+from .resources import (
+    KEEP_STORED_VALUE,
+    LocalGovernmentImportResource,
+    LocalGovernmentResource,
+    OfficialImportResource,
+    OfficialResource,
+)
+from .spreadsheets import (
+    SpreadsheetError,
+    choice_lookup,
+    normalise,
+    parse_boolean,
+    parse_country,
+    unneutralise,
+)
+
+KINDS = ("local_governments", "officials")
+KEEP = KEEP_STORED_VALUE
+
+
+@dataclass
+class Column:
+    key: str
+    aliases: tuple
+    required: bool = False
+    max_length: int | None = None
+
+    @property
+    def label(self):
+        """How the column is named to the user, in their language."""
+        return str(COLUMN_LABELS.get(self.key, self.key.replace("_", " ")))
+
+
+COLUMN_LABELS = {
+    "name": gettext_lazy("name"),
+    "country": gettext_lazy("country"),
+    "region": gettext_lazy("region"),
+    "kind": gettext_lazy("kind"),
+    "latitude": gettext_lazy("latitude"),
+    "longitude": gettext_lazy("longitude"),
+    "has_local_mgi": gettext_lazy("local MGI"),
+    "in_hub_repository": gettext_lazy("practice in the Hub repository"),
+    "mercociudades_member": gettext_lazy("MERCOCIUDADES member"),
+    "has_gcm_pledge": gettext_lazy("GCM pledge"),
+    "in_mayors_mechanism": gettext_lazy("Mayors Mechanism"),
+    "signed_marrakech_declaration": gettext_lazy("signed the Marrakech Mayors Declaration"),
+    "first_name": gettext_lazy("first name"),
+    "last_name": gettext_lazy("last name"),
+    "email": gettext_lazy("e-mail"),
+    "position": gettext_lazy("position"),
+    "role_kind": gettext_lazy("kind of role"),
+    "language": gettext_lazy("language"),
+    "gender": gettext_lazy("gender"),
+    "local_government": gettext_lazy("local government"),
+}
+
+
+LOCAL_GOVERNMENT_COLUMNS = [
+    Column(
+        "name",
+        (
+            "nombre",
+            "nome",
+            "name",
+            "gobierno local",
+            "governo local",
+            "local government",
+            "municipio",
+            "municipality",
+            "ciudad",
+            "cidade",
+            "city",
+        ),
+        required=True,
+        max_length=200,
+    ),
+    Column("country", ("pais", "country", "codigo iso", "iso code", "iso"), required=True),
+    Column(
+        "region",
+        ("region", "regiao", "provincia", "province", "departamento", "department", "estado", "state"),
+        max_length=200,
+    ),
+    Column("kind", ("tipo", "kind", "type", "tipo de gobierno", "tipo de governo")),
+    Column("latitude", ("latitud", "latitude", "lat")),
+    Column("longitude", ("longitud", "longitude", "lon", "lng", "long")),
+    Column("has_local_mgi", ("mgi local", "local mgi", "mgi", "igm local", "igm")),
+    Column(
+        "in_hub_repository",
+        (
+            "repositorio",
+            "repositorio del hub",
+            "repositorio do hub",
+            "hub",
+            "practica en el repositorio del hub",
+            "pratica no repositorio do hub",
+            "practice in the hub repository",
+        ),
+    ),
+    Column(
+        "mercociudades_member",
+        (
+            "mercociudades",
+            "mercocidades",
+            "miembro de mercociudades",
+            "membro de mercocidades",
+            "mercociudades member",
+        ),
+    ),
+    Column(
+        "has_gcm_pledge",
+        (
+            "compromiso pmm",
+            "compromisso pmm",
+            "promesa pmm",
+            "gcm pledge",
+            "pledge",
+            "compromiso",
+            "compromisso",
+        ),
+    ),
+    Column(
+        "in_mayors_mechanism",
+        (
+            "mecanismo de alcaldes",
+            "mecanismo de prefeitos",
+            "mayors mechanism",
+            "mecanismo de alcaldes y alcaldesas",
+        ),
+    ),
+    Column(
+        "signed_marrakech_declaration",
+        (
+            "marrakech",
+            "declaracion de marrakech",
+            "declaracao de marrakech",
+            "firmo la declaracion de marrakech",
+            "assinou a declaracao de marrakech",
+            "signed the marrakech mayors declaration",
+        ),
+    ),
+]
+
+OFFICIAL_COLUMNS = [
+    Column(
+        "first_name",
+        ("nombre", "nombres", "nome", "primeiro nome", "first name", "given name"),
+        required=True,
+        max_length=150,
+    ),
+    Column(
+        "last_name",
+        ("apellido", "apellidos", "sobrenome", "last name", "surname", "family name"),
+        required=True,
+        max_length=150,
+    ),
+    Column(
+        "email",
+        (
+            "correo",
+            "correo electronico",
+            "email",
+            "e mail",
+            "mail",
+            "endereco de e mail",
+            "e mail address",
+            "email address",
+        ),
+        required=True,
+        max_length=254,
+    ),
+    Column("position", ("cargo", "puesto", "position", "job title", "funcao"), max_length=200),
+    Column("role_kind", ("tipo de cargo", "tipo de rol", "tipo de funcao", "kind of role", "role", "rol")),
+    Column("language", ("idioma", "lengua", "lingua", "language")),
+    Column("gender", ("genero", "sexo", "gender")),
+    Column(
+        "local_government",
+        (
+            "gobierno local",
+            "governo local",
+            "local government",
+            "municipio",
+            "municipality",
+            "municipalidad",
+            "prefeitura",
+            "ciudad",
+            "cidade",
+            "city",
+        ),
+        required=True,
+    ),
+    Column("country", ("pais", "country", "codigo iso", "iso code", "iso"), required=True),
+    Column("region", ("region", "regiao", "provincia", "province", "departamento", "estado", "state")),
+]
+
+CHOICES = {"kind": GovernmentKind, "role_kind": RoleKind, "language": Language, "gender": Gender}
+# Words that country offices write in their sheets, besides the values and the labels in three languages.
+CHOICE_ALIASES = {
+    "kind": {
+        "municipio": "municipality",
+        "municipalidad": "municipality",
+        "prefeitura": "municipality",
+        "ciudad": "municipality",
+        "cidade": "municipality",
+        "area metropolitana": "metropolitan",
+        "regiao metropolitana": "metropolitan",
+        "provincia": "province",
+        "departamento": "province",
+        "estado": "province",
+        "gobernacion": "province",
+        "otro": "other",
+        "outro": "other",
+    },
+    "role_kind": {
+        "alcalde": "mayor",
+        "alcaldesa": "mayor",
+        "intendente": "mayor",
+        "intendenta": "mayor",
+        "prefeito": "mayor",
+        "prefeita": "mayor",
+        "gobernador": "mayor",
+        "gobernadora": "mayor",
+        "governador": "mayor",
+        "secretario": "secretary",
+        "secretaria": "secretary",
+        "director": "secretary",
+        "directora": "secretary",
+        "diretor": "secretary",
+        "diretora": "secretary",
+        "tecnico": "technical",
+        "tecnica": "technical",
+        "concejal": "council",
+        "concejala": "council",
+        "vereador": "council",
+        "vereadora": "council",
+        "otro": "other",
+        "outro": "other",
+    },
+    "gender": {
+        "femenino": "female",
+        "mujer": "female",
+        "feminino": "female",
+        "mulher": "female",
+        "f": "female",
+        "masculino": "male",
+        "hombre": "male",
+        "homem": "male",
+        "m": "male",
+        "otro": "other",
+        "outro": "other",
+        "prefiero no decir": "undisclosed",
+        "prefiro nao dizer": "undisclosed",
+    },
+    "language": {
+        "espanol": "es",
+        "castellano": "es",
+        "spanish": "es",
+        "portugues": "pt-br",
+        "portuguese": "pt-br",
+        "pt": "pt-br",
+        "pt br": "pt-br",
+        "ingles": "en",
+        "english": "en",
+    },
+}
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    action: str  # "new", "updated", "unchanged", "invalid"
+    label: str
+    values: dict = field(default_factory=dict)
+    changes: list = field(default_factory=list)  # [(column, old, new)]
+    pk: int | None = None
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    rows: list = field(default_factory=list)
+    issues: list = field(default_factory=list)
+    ignored_columns: list = field(default_factory=list)
+    columns: list = field(default_factory=list)  # keys present in the file, in order
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self):
+        return {action: self.count(action) for action in ("new", "updated", "unchanged", "invalid")}
+
+    @property
+    def is_valid(self):
+        return not self.issues
+
+    def dataset(self, resource):
+        """The rows to write (new and updated), cleaned, as the import `resource` reads them."""
+        columns = [key for key in self.columns if key in resource.fields and key != "id"]
+        data = tablib.Dataset(headers=["id", *columns])
+        for row in self.rows:
+            if row.action in ("new", "updated"):
+                data.append([row.pk, *(self._value(row, key) for key in columns)])
+        return data
+
+    @staticmethod
+    def _value(row, key):
+        # A cell left empty in an optional choice column keeps what is stored (or the default, when new).
+        return row.values.get(key, KEEP)
+
+    def resource(self):
+        return LocalGovernmentImportResource() if self.kind == "local_governments" else OfficialImportResource()
+
+
+LABELS = {
+    "local_governments": (LocalGovernment, LocalGovernmentResource),
+    "officials": (Official, OfficialResource),
+}
+
+
+def _header_lookup(kind, columns):
+    """Every way a column may be written (aliases, model verbose names, export headers, in es/pt/en)."""
+    model, export_resource = LABELS[kind]
+    lookup = {}
+    for column in columns:
+        lookup.setdefault(normalise(column.key), column.key)
+        lookup.setdefault(normalise(column.key.replace("_", " ")), column.key)
+    for column in columns:
+        for alias in column.aliases:
+            lookup.setdefault(normalise(alias), column.key)
+    model_fields = {f.name for f in model._meta.get_fields()}
+    for language in ("es", "pt-br", "en"):
+        with translation.override(language):
+            for column in columns:
+                lookup.setdefault(normalise(column.label), column.key)
+                if column.key in model_fields:
+                    lookup.setdefault(normalise(model._meta.get_field(column.key).verbose_name), column.key)
+            for name, export_field in export_resource.fields.items():
+                key = name if any(c.key == name for c in columns) else None
+                if key:
+                    lookup.setdefault(normalise(export_field.column_name), key)
+    return lookup
+
+
+def allowed_countries(user):
+    """None for regional staff (every country), else the ISO codes of the user's offices."""
+    return None if is_regional_staff(user) else set(staff_countries(user))
+
+
+def _country_name(code):
+    return str(all_countries.name(code)) or code
+
+
+def plan_import(*, kind, table, user):
+    """Check every row of `table` (an `authorities.spreadsheets.Table`) for an import of `kind` by `user`."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    columns = LOCAL_GOVERNMENT_COLUMNS if kind == "local_governments" else OFFICIAL_COLUMNS
+    lookup = _header_lookup(kind, columns)
+    positions, names, ignored = {}, {}, []
+    for index, header in enumerate(table.headers):
+        key = lookup.get(normalise(header))
+        if key and key not in positions:
+            positions[key], names[key] = index, header
+        elif header:
+            ignored.append(header)
+    expected = ", ".join(c.label for c in columns)
+    if not positions:
+        raise SpreadsheetError(
+            _("None of the expected columns was found. The first row must name the columns, for example: %(expected)s.")
+            % {"expected": expected}
+        )
+    missing = [c for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise SpreadsheetError(
+            _("Columns missing: %(missing)s. Add them to the first row and upload the file again.")
+            % {"missing": ", ".join(c.label for c in missing)}
+        )
+    plan = ImportPlan(kind=kind, ignored_columns=ignored, columns=[c.key for c in columns if c.key in positions])
+    checker = _LocalGovernmentChecker if kind == "local_governments" else _OfficialChecker
+    checker(plan=plan, table=table, positions=positions, names=names, columns=columns, user=user).run()
+    return plan
+
+
+class _Checker:
+    def __init__(self, *, plan, table, positions, names, columns, user):
+        self.plan, self.table, self.positions, self.names, self.user = plan, table, positions, names, user
+        self.columns = {c.key: c for c in columns}
+        self.allowed = allowed_countries(user)
+        self.choices = {
+            key: {**CHOICE_ALIASES[key], **choice_lookup(choices)}
+            for key, choices in CHOICES.items()
+            if key in positions
+        }
+
+    def cells(self, cells):
+        return {
+            key: (unneutralise(cells[index].strip()) if index < len(cells) else "")
+            for key, index in self.positions.items()
+        }
+
+    def problem(self, issues, row, key, message):
+        issues.append(RowIssue(row=row, column=self.names.get(key, self.columns[key].label), message=message))
+
+    def check_text(self, issues, row, raw, key):
+        value = raw.get(key, "")
+        column = self.columns[key]
+        if column.required and not value:
+            self.problem(issues, row, key, _("is empty; fill it in"))
+        elif column.max_length and len(value) > column.max_length:
+            self.problem(issues, row, key, _("is longer than %(max)s characters") % {"max": column.max_length})
+        return value
+
+    def check_choice(self, issues, row, raw, key):
+        value = raw.get(key, "")
+        if not value:
+            return None
+        found = self.choices[key].get(normalise(value))
+        if found is None:
+            options = ", ".join(str(label) for label in CHOICES[key].labels)
+            self.problem(
+                issues,
+                row,
+                key,
+                _("'%(value)s' is not one of: %(options)s") % {"value": value, "options": options},
+            )
+        return found
+
+    def check_country(self, issues, row, raw):
+        value = raw.get("country", "")
+        if not value:
+            self.problem(issues, row, "country", _("is empty; write the country's ISO code (AR) or its name"))
+            return None
+        code = parse_country(value)
+        if code is None:
+            self.problem(
+                issues,
+                row,
+                "country",
+                _(
+                    "'%(value)s' is not a country; write its ISO code (for example AR) or its name in "
+                    "Spanish, "
+                    "Portuguese or English"
+                )
+                % {"value": value},
+            )
+            return None
+        if self.allowed is not None and code not in self.allowed:
+            offices = ", ".join(sorted(_country_name(c) for c in self.allowed))
+            self.problem(
+                issues,
+                row,
+                "country",
+                _(
+                    "%(country)s is not a country of your office (%(offices)s); only rows of your country "
+                    "can be "
+                    "imported. Remove the row or ask the regional office."
+                )
+                % {"country": _country_name(code), "offices": offices},
+            )
+            return None
+        return code
+
+    def finish(self, row, label, values, issues, existing, compare):
+        if issues:
+            self.plan.issues.extend(issues)
+            self.plan.rows.append(PlannedRow(row=row, action="invalid", label=label, values=values))
+            return
+        if existing is None:
+            self.plan.rows.append(PlannedRow(row=row, action="new", label=label, values=values))
+            return
+        changes = []
+        for key in compare:
+            if key not in values or values[key] is None:
+                continue
+            old = getattr(existing, key if key != "local_government" else "local_government_id")
+            if key == "country":
+                old = old.code
+            if old != values[key]:
+                changes.append((self.names.get(key, key), old, values[key]))
+        action = "updated" if changes else "unchanged"
+        self.plan.rows.append(
+            PlannedRow(row=row, action=action, label=label, values=values, changes=changes, pk=existing.pk)
+        )
+
+    def duplicate(self, issues, row, key, value, first_row):
+        self.problem(
+            issues,
+            row,
+            key,
+            _(
+                "'%(value)s' is also on row %(first)s; each appears only once in a file. Keep one of rows "
+                "%(first)s and %(row)s."
+            )
+            % {"value": value, "first": first_row, "row": row},
+        )
+
+    def mark_first_duplicates(self, first_rows, key):
+        """The first row of a duplicated pair is invalid too, with a message that names both rows."""
+        for first, (later, value) in first_rows.items():
+            planned = next(p for p in self.plan.rows if p.row == first)
+            planned.action = "invalid"
+            self.plan.issues.append(
+                RowIssue(
+                    row=first,
+                    column=self.names.get(key, key),
+                    message=_(
+                        "'%(value)s' is also on row %(other)s; each appears only once in a file. Keep one "
+                        "of rows "
+                        "%(first)s and %(other)s."
+                    )
+                    % {"value": value, "first": first, "other": later},
+                )
+            )
+        self.plan.issues.sort(key=lambda issue: issue.row)
+
+
+class _LocalGovernmentChecker(_Checker):
+    def run(self):
+        raw_rows = [(number, self.cells(cells)) for number, cells in self.table.rows]
+        codes = {parse_country(raw.get("country", "")) for _n, raw in raw_rows} - {None}
+        existing = {}
+        by_name = {}
+        for government in LocalGovernment.objects.filter(country__in=codes):
+            code = government.country.code
+            existing[(code, normalise(government.name), normalise(government.region))] = government
+            by_name.setdefault((code, normalise(government.name)), []).append(government)
+        seen = {}
+        first_issue_rows = {}
+        for number, raw in raw_rows:
+            issues = []
+            name = self.check_text(issues, number, raw, "name")
+            region = self.check_text(issues, number, raw, "region") if "region" in raw else None
+            code = self.check_country(issues, number, raw)
+            values = {"name": name, "country": code}
+            if region is not None:
+                values["region"] = region
+            if "kind" in raw:
+                kind = self.check_choice(issues, number, raw, "kind")
+                if kind is not None:
+                    values["kind"] = kind
+            for criterion in LocalGovernment.CRITERIA:
+                if criterion in raw:
+                    try:
+                        values[criterion] = parse_boolean(raw[criterion])
+                    except ValueError:
+                        self.problem(
+                            issues,
+                            number,
+                            criterion,
+                            _("'%(value)s' is not yes or no; write sí/sim/yes or no/não") % {"value": raw[criterion]},
+                        )
+            self.check_coordinates(issues, number, raw, values)
+            match = None
+            if code and name:
+                key = (code, normalise(name), normalise(region or ""))
+                if region:
+                    match = existing.get(key)
+                else:
+                    candidates = by_name.get((code, normalise(name)), [])
+                    if len(candidates) == 1:
+                        match = candidates[0]
+                        key = (code, normalise(name), normalise(match.region))
+                    elif len(candidates) > 1:
+                        self.problem(
+                            issues,
+                            number,
+                            "name",
+                            _(
+                                "several local governments of %(country)s are called '%(name)s'; add a "
+                                "region column "
+                                "to say which"
+                            )
+                            % {"country": _country_name(code), "name": name},
+                        )
+                if key in seen:
+                    first, first_name = seen[key]
+                    self.duplicate(issues, number, "name", name, first)
+                    first_issue_rows.setdefault(first, (number, first_name))
+                else:
+                    seen[key] = (number, name)
+            label = f"{name} ({code or raw.get('country', '')})"
+            self.finish(number, label, values, issues, match, [k for k in values if k != "country"])
+        self.mark_first_duplicates(first_issue_rows, "name")
+
+    def check_coordinates(self, issues, number, raw, values):
+        coordinates = {}
+        for key, limit in (("latitude", 90), ("longitude", 180)):
+            if key not in raw:
+                continue
+            text = raw[key].replace(",", ".")
+            if not text:
+                coordinates[key] = None
+                continue
+            try:
+                value = Decimal(text).quantize(Decimal("0.00001"))
+            except InvalidOperation:
+                self.problem(
+                    issues,
+                    number,
+                    key,
+                    _("'%(value)s' is not a number such as -34.60372") % {"value": raw[key]},
+                )
+                continue
+            if not -limit <= value <= limit:
+                self.problem(
+                    issues,
+                    number,
+                    key,
+                    _("%(value)s is outside -%(limit)s to %(limit)s") % {"value": raw[key], "limit": limit},
+                )
+                continue
+            coordinates[key] = value
+        if len(coordinates) == 2 and (coordinates["latitude"] is None) != (coordinates["longitude"] is None):
+            self.problem(issues, number, "latitude", _("give both latitude and longitude, or neither"))
+        values.update(coordinates)
+
+
+class _OfficialChecker(_Checker):
+    def run(self):
+        raw_rows = [(number, self.cells(cells)) for number, cells in self.table.rows]
+        codes = {parse_country(raw.get("country", "")) for _n, raw in raw_rows} - {None}
+        governments = {}
+        for government in LocalGovernment.objects.filter(country__in=codes).only("id", "name", "region", "country"):
+            key = (government.country.code, normalise(government.name))
+            governments.setdefault(key, []).append(government)
+        emails = {raw.get("email", "").lower() for _n, raw in raw_rows} - {""}
+        existing = {
+            official.email_lower: official
+            for official in Official.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .select_related("local_government")
+        }
+        seen = {}
+        first_rows = {}
+        for number, raw in raw_rows:
+            issues = []
+            values = {
+                key: self.check_text(issues, number, raw, key)
+                for key in ("first_name", "last_name", "position")
+                if key in raw
+            }
+            email = self.check_text(issues, number, raw, "email")
+            values["email"] = email
+            if email and len(email) <= self.columns["email"].max_length:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    self.problem(issues, number, "email", _("'%(value)s' is not an e-mail address") % {"value": email})
+            for key in ("role_kind", "language", "gender"):
+                if key in raw:
+                    choice = self.check_choice(issues, number, raw, key)
+                    if choice is not None:
+                        values[key] = choice
+            code = self.check_country(issues, number, raw)
+            government = None
+            name = raw.get("local_government", "")
+            if not name:
+                self.problem(issues, number, "local_government", _("is empty; write the local government's name"))
+            elif code:
+                candidates = governments.get((code, normalise(name)), [])
+                region = raw.get("region", "")
+                if region and len(candidates) > 1:
+                    candidates = [g for g in candidates if normalise(g.region) == normalise(region)]
+                if not candidates:
+                    self.problem(
+                        issues,
+                        number,
+                        "local_government",
+                        _(
+                            "'%(name)s' is not a local government of %(country)s; import it with the local "
+                            "governments "
+                            "first, or correct the name"
+                        )
+                        % {"name": name, "country": _country_name(code)},
+                    )
+                elif len(candidates) > 1:
+                    self.problem(
+                        issues,
+                        number,
+                        "local_government",
+                        _(
+                            "several local governments of %(country)s are called '%(name)s'; add a region "
+                            "column to "
+                            "say which"
+                        )
+                        % {"name": name, "country": _country_name(code)},
+                    )
+                else:
+                    government = candidates[0]
+                    values["local_government"] = government.pk
+            match = existing.get(email.lower()) if email else None
+            if match is not None:
+                values["email"] = match.email  # the same address written in other capitals is no change
+            if (
+                match is not None
+                and self.allowed is not None
+                and match.local_government.country.code not in self.allowed
+            ):
+                self.problem(
+                    issues,
+                    number,
+                    "email",
+                    _(
+                        "'%(value)s' belongs to an official of another country's office; ask the regional "
+                        "office "
+                        "to change it"
+                    )
+                    % {"value": email},
+                )
+            if email:
+                if email.lower() in seen:
+                    first, first_email = seen[email.lower()]
+                    self.duplicate(issues, number, "email", email, first)
+                    first_rows.setdefault(first, (number, first_email))
+                else:
+                    seen[email.lower()] = (number, email)
+            label = f"{raw.get('first_name', '')} {raw.get('last_name', '')} <{email}>"
+            self.finish(number, label, values, issues, match, list(values))
+        self.mark_first_duplicates(first_rows, "email")
+
+
+PREVIEW_LIMIT = 200
+KIND_LABELS = {"local_governments": gettext_lazy("local governments"), "officials": gettext_lazy("officials")}
