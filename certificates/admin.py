@@ -57,7 +57,11 @@ class RecognitionAdmin(ScopedAdmin):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
         return [
-            path("eligibility/", view(self.eligibility_index_view), name="{}_{}_eligibility_index".format(*info)),
+            path(
+                "eligibility/",
+                view(self.eligibility_index_view),
+                name="{}_{}_eligibility_index".format(*info),
+            ),
             path(
                 "eligibility/<int:initiative_id>/",
                 view(self.eligibility_view),
@@ -73,18 +77,22 @@ class RecognitionAdmin(ScopedAdmin):
                 view(require_POST(self.issue_view)),
                 name="{}_{}_issue".format(*info),
             ),
-            path("<int:object_id>/copy/<str:language>/", view(self.copy_view), name="{}_{}_copy".format(*info)),
+            path(
+                "<int:object_id>/copy/<str:language>/", view(self.copy_view), name="{}_{}_copy".format(*info)
+            ),
             *super().get_urls(),
         ]
 
-    # Revocation ----------------------------------------------------------------------------------------------
+    # Revocation
 
     @admin.action(description=gettext_lazy("Revoke the selected recognitions"), permissions=["revoke"])
     def revoke_selected(self, request, queryset):
         return self._revoke(request, queryset)
 
     @admin.action(
-        description=gettext_lazy("Revoke this recognition"), permissions=["revoke"], location=ActionLocation.CHANGE_FORM
+        description=gettext_lazy("Revoke this recognition"),
+        permissions=["revoke"],
+        location=ActionLocation.CHANGE_FORM,
     )
     def revoke_this(self, request, queryset):
         return self._revoke(request, queryset)
@@ -96,16 +104,20 @@ class RecognitionAdmin(ScopedAdmin):
             revoked = 0
             for recognition in queryset:
                 try:
-                    revoke_recognition(recognition=recognition, reason=form.cleaned_data["reason"], by=request.user)
+                    revoke_recognition(
+                        recognition=recognition, reason=form.cleaned_data["reason"], by=request.user
+                    )
                 except CertificateError as error:
                     messages.error(request, str(error))
                 else:
                     revoked += 1
                     self.log_change(request, recognition, _("Revoked: %(reason)s") % form.cleaned_data)
             if revoked:
-                messages.success(request, _("%(count)s recognitions revoked; their holders are told by e-mail.") % {
-                    "count": revoked
-                })
+                messages.success(
+                    request,
+                    _("%(count)s recognitions revoked; their holders are told by e-mail.")
+                    % {"count": revoked},
+                )
             return None
         if not queryset:
             messages.warning(request, _("None of the selected recognitions is valid: nothing to revoke."))
@@ -121,13 +133,15 @@ class RecognitionAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/certificates/recognition/revoke.html", context)
 
-    # A copy in another language -----------------------------------------------------------------------------
+    # A copy in another language
 
     def copy_view(self, request, object_id, language):
         from .pdf import render_recognition_pdf
 
         recognition = get_object_or_404(
-            self.get_queryset(request).select_related("initiative", "official__local_government", "local_government"),
+            self.get_queryset(request).select_related(
+                "initiative", "official__local_government", "local_government"
+            ),
             pk=object_id,
         )
         if language not in Language.values:
@@ -141,7 +155,7 @@ class RecognitionAdmin(ScopedAdmin):
         extra_context = {**(extra_context or {}), "copy_languages": Language.choices}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    # Eligibility ----------------------------------------------------------------------------------------------
+    # Eligibility
 
     def _initiative(self, request, initiative_id):
         if not self.has_view_permission(request):
@@ -210,7 +224,9 @@ class RecognitionAdmin(ScopedAdmin):
                     form.add_error("reason", str(error))
                 else:
                     messages.success(request, _("The decision on %(name)s is recorded.") % {"name": official})
-                    return redirect(reverse("admin:certificates_recognition_eligibility", args=[initiative.pk]))
+                    return redirect(
+                        reverse("admin:certificates_recognition_eligibility", args=[initiative.pk])
+                    )
         else:
             initial = {"official": official.pk, "eligible": "", "reason": ""}
             if existing:
@@ -239,7 +255,9 @@ class RecognitionAdmin(ScopedAdmin):
                 return redirect(reverse("admin:certificates_recognition_eligibility", args=[initiative.pk]))
         try:
             batch = start_issuance(
-                initiative=initiative, by=request.user, official_ids=official_ids,
+                initiative=initiative,
+                by=request.user,
+                official_ids=official_ids,
                 language=request.POST.get("language", ""),
             )
         except CertificateError as error:
@@ -247,7 +265,8 @@ class RecognitionAdmin(ScopedAdmin):
             return redirect(reverse("admin:certificates_recognition_eligibility", args=[initiative.pk]))
         messages.success(
             request,
-            _("Issuing %(count)s recognitions in the background: this page shows the progress.") % {"count": batch.total},
+            _("Issuing %(count)s recognitions in the background: this page shows the progress.")
+            % {"count": batch.total},
         )
         return redirect(reverse("admin:certificates_issuancebatch_change", args=[batch.pk]))
 
@@ -294,8 +313,17 @@ class IssuanceBatchAdmin(ScopedAdmin):
     list_select_related = ["initiative", "requested_by"]
     list_filter = ["initiative", "status"]
     fields = [
-        "initiative", "requested_by", "language", "status", "total", "done", "skipped", "failed",
-        "started_at", "finished_at", "task_id",
+        "initiative",
+        "requested_by",
+        "language",
+        "status",
+        "total",
+        "done",
+        "skipped",
+        "failed",
+        "started_at",
+        "finished_at",
+        "task_id",
     ]
     readonly_fields = fields
     inlines = [IssuanceItemInline]

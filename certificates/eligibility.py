@@ -84,9 +84,9 @@ def eligibility_rows(initiative, officials):
     tallies = attendance_tallies(initiative, officials=ids)
     overrides = {
         override.official_id: override
-        for override in EligibilityOverride.objects.filter(initiative=initiative, official__in=ids).select_related(
-            "decided_by"
-        )
+        for override in EligibilityOverride.objects.filter(
+            initiative=initiative, official__in=ids
+        ).select_related("decided_by")
     }
     recognitions = {
         recognition.official_id: recognition

@@ -5,7 +5,7 @@ from .models import CODE_ALPHABET, CODE_LENGTH
 
 
 def normalize_code(value):
-    """A code as typed (any case, spaces or hyphens anywhere) in its printed form, or "" if it cannot be one."""
+    """A code as typed (any case, spaces or hyphens anywhere) in its printed form, or "" if it is none."""
     raw = "".join(ch for ch in value.upper() if ch.isalnum())
     if len(raw) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in raw):
         return ""
@@ -17,7 +17,9 @@ class VerifyForm(forms.Form):
         label=_("Verification code"),
         max_length=40,
         help_text=_("The code printed under the QR code, for example 7KQ4-MZ2P-X9RT."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
     )
 
     def clean_code(self):
@@ -41,12 +43,18 @@ class OverrideForm(forms.Form):
     official = forms.IntegerField(widget=forms.HiddenInput)
     eligible = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("1", _("Eligible")), ("0", _("Not eligible")), ("", _("Follow the rule (remove the override)"))],
+        choices=[
+            ("1", _("Eligible")),
+            ("0", _("Not eligible")),
+            ("", _("Follow the rule (remove the override)")),
+        ],
         coerce=lambda value: value == "1",
         empty_value=None,
         required=False,
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 40})
+    )
 
     def clean(self):
         data = super().clean()

@@ -163,16 +163,24 @@ class IssuanceBatch(TimeStampedModel):
     """One request to issue recognitions, worked through by a background task; its progress, kept."""
 
     initiative = models.ForeignKey(
-        "initiative.Initiative", on_delete=models.PROTECT, related_name="issuance_batches", verbose_name=_("initiative")
+        "initiative.Initiative",
+        on_delete=models.PROTECT,
+        related_name="issuance_batches",
+        verbose_name=_("initiative"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
     language = models.CharField(
-        _("language"), max_length=5, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
         help_text=_("Empty: each holder's own language."),
     )
-    status = models.CharField(_("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("issued"), default=0)
     skipped = models.PositiveIntegerField(_("already issued"), default=0)
@@ -188,7 +196,9 @@ class IssuanceBatch(TimeStampedModel):
         verbose_name_plural = _("issuances")
         ordering = ["-created"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=BatchStatus.values), name="issuance_batch_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=BatchStatus.values), name="issuance_batch_status_valid"
+            ),
         ]
 
     def __str__(self):
@@ -207,19 +217,35 @@ class IssuanceItemQuerySet(models.QuerySet):
 class IssuanceItem(models.Model):
     """One recognition to issue within a batch: a person's certificate or a government's recognition."""
 
-    batch = models.ForeignKey(IssuanceBatch, on_delete=models.CASCADE, related_name="items", verbose_name=_("issuance"))
+    batch = models.ForeignKey(
+        IssuanceBatch, on_delete=models.CASCADE, related_name="items", verbose_name=_("issuance")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=RecognitionKind.choices)
     official = models.ForeignKey(
-        "authorities.Official", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        "authorities.Official",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("official"),
     )
     local_government = models.ForeignKey(
-        "authorities.LocalGovernment", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        "authorities.LocalGovernment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("local government"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING
+    )
     recognition = models.ForeignKey(
-        Recognition, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Recognition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recognition"),
     )
     error = models.TextField(_("reason of the failure"), blank=True)
@@ -233,7 +259,9 @@ class IssuanceItem(models.Model):
         ordering = ["batch", "kind", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["batch", "official"], condition=Q(kind=RecognitionKind.PERSON), name="issuance_item_person_once"
+                fields=["batch", "official"],
+                condition=Q(kind=RecognitionKind.PERSON),
+                name="issuance_item_person_once",
             ),
             models.UniqueConstraint(
                 fields=["batch", "local_government"],
@@ -243,11 +271,15 @@ class IssuanceItem(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind=RecognitionKind.PERSON, official__isnull=False, local_government__isnull=True)
-                    | Q(kind=RecognitionKind.GOVERNMENT, official__isnull=True, local_government__isnull=False)
+                    | Q(
+                        kind=RecognitionKind.GOVERNMENT, official__isnull=True, local_government__isnull=False
+                    )
                 ),
                 name="issuance_item_holder_matches_kind",
             ),
-            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="issuance_item_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ItemStatus.values), name="issuance_item_status_valid"
+            ),
         ]
 
     def __str__(self):

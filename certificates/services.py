@@ -42,7 +42,7 @@ def government_language(government):
     return COUNTRY_LANGUAGES.get(government.country.code, Language.SPANISH)
 
 
-# Overrides -------------------------------------------------------------------------------------------------
+# Overrides
 
 
 def set_eligibility_override(*, initiative, official, eligible, reason, by):
@@ -66,15 +66,15 @@ def set_eligibility_override(*, initiative, official, eligible, reason, by):
         return override
 
 
-# Issuance --------------------------------------------------------------------------------------------------
+# Issuance
 
 
 def start_issuance(*, initiative, by, official_ids=None, language=""):
     """Queue the recognitions of every eligible person (or of those in `official_ids`) not yet recognized, and
     of the local governments they represent.
 
-    Side effects: creates an IssuanceBatch with one item per recognition to issue and, once committed, enqueues
-    the task that works through it. Raises CertificateError when there is nothing left to issue.
+    Side effects: creates an IssuanceBatch with one item per recognition to issue and, once committed,
+    enqueues the task that works through it. Raises CertificateError when there is nothing left to issue.
     """
     from .tasks import run_issuance
 
@@ -192,7 +192,7 @@ def _process_chunk(batch, items):
     except Exception:
         logger.exception("Rendering a chunk of batch %s failed; rendering one by one", batch.pk)
         pdfs = []
-        for item, recognition in to_render:
+        for _item, recognition in to_render:
             try:
                 pdfs.append(render_recognition_pdf(recognition))
             except Exception as error:
@@ -231,7 +231,9 @@ def _claim_recognition(batch, item):
             .first()
         )
         if existing is not None:
-            if existing.pk != item.recognition_id and (existing.pdf or existing.status != RecognitionStatus.ISSUED):
+            if existing.pk != item.recognition_id and (
+                existing.pdf or existing.status != RecognitionStatus.ISSUED
+            ):
                 item.status, item.recognition = ItemStatus.SKIPPED, existing
                 item.save(update_fields=["status", "recognition"])
                 return None
@@ -258,9 +260,9 @@ def _claim_recognition(batch, item):
             recognition = Recognition.objects.select_for_update().get(initiative=batch.initiative, **holder)
         item.recognition = recognition
         item.save(update_fields=["recognition"])
-    return Recognition.objects.select_related("initiative", "official__local_government", "local_government").get(
-        pk=recognition.pk
-    )
+    return Recognition.objects.select_related(
+        "initiative", "official__local_government", "local_government"
+    ).get(pk=recognition.pk)
 
 
 def store_pdf(recognition, pdf):
@@ -280,7 +282,9 @@ def _fail(item, message):
 
 
 def _finish(item, recognition, *, pdf):
-    IssuanceItem.objects.filter(pk=item.pk).update(status=ItemStatus.ISSUED, recognition=recognition, error="")
+    IssuanceItem.objects.filter(pk=item.pk).update(
+        status=ItemStatus.ISSUED, recognition=recognition, error=""
+    )
     if item.emailed_at is not None:
         return
     try:
@@ -290,17 +294,20 @@ def _finish(item, recognition, *, pdf):
         sent = send_recognition_email(recognition, pdf)
     except Exception as error:
         logger.exception("E-mail of recognition %s failed", recognition.pk)
-        _fail(item, _("The recognition was issued, but its e-mail could not be sent: %(error)s") % {"error": error})
+        _fail(
+            item,
+            _("The recognition was issued, but its e-mail could not be sent: %(error)s") % {"error": error},
+        )
         return
     if sent:
         IssuanceItem.objects.filter(pk=item.pk).update(emailed_at=timezone.now())
 
 
-# E-mail ----------------------------------------------------------------------------------------------------
+# E-mail
 
 
 def recipients(recognition):
-    """Who hears about a recognition: the person; for a government, its recognized (or else invited) officials."""
+    """Who hears of a recognition: the person; for a government, its recognized (else invited) officials."""
     if recognition.kind == RecognitionKind.PERSON:
         return [recognition.official.email]
     officials = Official.objects.filter(local_government=recognition.local_government)
@@ -309,7 +316,11 @@ def recipients(recognition):
         recognitions__kind=RecognitionKind.PERSON,
         recognitions__status=RecognitionStatus.ISSUED,
     )
-    chosen = recognized if recognized.exists() else officials.filter(invitations__initiative=recognition.initiative)
+    chosen = (
+        recognized
+        if recognized.exists()
+        else officials.filter(invitations__initiative=recognition.initiative)
+    )
     return sorted(set(chosen.values_list("email", flat=True)))
 
 
@@ -345,7 +356,7 @@ def send_revocation_email(recognition):
     return True
 
 
-# Revocation ------------------------------------------------------------------------------------------------
+# Revocation
 
 
 def revoke_recognition(*, recognition, reason, by):
@@ -358,7 +369,9 @@ def revoke_recognition(*, recognition, reason, by):
     _require_regional(by)
     reason = (reason or "").strip()
     if not reason:
-        raise CertificateError(_("Say why the recognition is revoked: the reason is shown to whoever verifies it."))
+        raise CertificateError(
+            _("Say why the recognition is revoked: the reason is shown to whoever verifies it.")
+        )
     with transaction.atomic():
         locked = Recognition.objects.select_for_update().get(pk=recognition.pk)
         if locked.status == RecognitionStatus.REVOKED:

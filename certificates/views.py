@@ -56,11 +56,16 @@ def verify(request, code):
     if normalized and normalized != code:
         return redirect("certificates:verify", code=normalized)
     recognition = (
-        Recognition.objects.select_related("initiative").filter(code=normalized).first() if normalized else None
+        Recognition.objects.select_related("initiative").filter(code=normalized).first()
+        if normalized
+        else None
     )
     if recognition is None:
         return render(
-            request, "certificates/verify.html", {"code": code, "form": VerifyForm(initial={"code": code})}, status=404
+            request,
+            "certificates/verify.html",
+            {"code": code, "form": VerifyForm(initial={"code": code})},
+            status=404,
         )
     return render(
         request,
@@ -91,7 +96,7 @@ def my_recognitions(request):
 
 @login_required
 def recognition_pdf(request, code):
-    """The stored PDF, for whoever may see the recognition: its holder, their government's officials, staff."""
+    """The stored PDF, for whoever may see it: its holder, their government's officials, staff."""
     scope = Recognition.objects.for_user(request.user)
     if not is_staff_member(request.user):
         scope = scope.valid()
@@ -99,5 +104,8 @@ def recognition_pdf(request, code):
     if not recognition.pdf:
         raise Http404
     return FileResponse(
-        recognition.pdf.open("rb"), as_attachment=True, filename=f"{recognition.code}.pdf", content_type="application/pdf"
+        recognition.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{recognition.code}.pdf",
+        content_type="application/pdf",
     )

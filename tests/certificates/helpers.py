@@ -13,7 +13,9 @@ from workshops.enums import EventKind
 def pdf_text(pdf_bytes, tmp_path, name="doc.pdf"):
     path = tmp_path / name
     path.write_bytes(pdf_bytes)
-    result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    )
     return result.stdout
 
 
@@ -22,7 +24,7 @@ def flat(text):
 
 
 def cohort(min_workshop_sessions=2, **initiative_fields):
-    """An initiative with a launch (one 90-minute session) and a workshop edition of two 120-minute sessions."""
+    """An initiative with a launch (one 90-minute session) and a workshop of two 120-minute sessions."""
     initiative = f.make_initiative(
         name="ALP América del Sur 2023",
         min_workshop_sessions=min_workshop_sessions,
