@@ -5,6 +5,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -169,45 +170,176 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
 
 
 def _process_chunk(batch, items):
+    """Claim, render, store and announce one chunk: a few transactions for the whole chunk, one WeasyPrint
+    document for all its PDFs. Should anything fail for the chunk as a whole, its items go one by one."""
     from .pdf import render_recognition_pdf, render_recognition_pdfs
 
-    to_render = []
-    for item in items:
-        try:
-            recognition = _claim_recognition(batch, item)
-        except Exception as error:  # a failure of one item must not stop the others
-            logger.exception("Issuance item %s failed", item.pk)
-            _fail(item, _("Could not record the recognition: %(error)s") % {"error": error})
-            continue
-        if recognition is None:
-            continue  # skipped: already issued elsewhere
-        if recognition.pdf:
-            _finish(item, recognition, pdf=None)
-        else:
-            to_render.append((item, recognition))
-    if not to_render:
-        return
     try:
-        pdfs = render_recognition_pdfs([recognition for _item, recognition in to_render])
-    except Exception:
-        logger.exception("Rendering a chunk of batch %s failed; rendering one by one", batch.pk)
-        pdfs = []
-        for _item, recognition in to_render:
+        claimed = _claim_chunk(batch, items)
+    except IntegrityError:
+        # Another issuance created some of these recognitions meanwhile: take them one at a time.
+        claimed = []
+        for item in items:
             try:
-                pdfs.append(render_recognition_pdf(recognition))
-            except Exception as error:
-                pdfs.append(error)
-    for (item, recognition), pdf in zip(to_render, pdfs, strict=True):
-        if isinstance(pdf, Exception):
-            _fail(item, _("The PDF could not be made: %(error)s") % {"error": pdf})
-            continue
+                recognition = _claim_recognition(batch, item)
+            except Exception as error:  # a failure of one item must not stop the others
+                logger.exception("Issuance item %s failed", item.pk)
+                _fail(item, _("Could not record the recognition: %(error)s") % {"error": error})
+                continue
+            if recognition is not None:
+                claimed.append((item, recognition))
+    finished = [(item, recognition, None) for item, recognition in claimed if recognition.pdf]
+    to_render = [(item, recognition) for item, recognition in claimed if not recognition.pdf]
+    if to_render:
         try:
-            recognition = store_pdf(recognition, pdf)
+            pdfs = render_recognition_pdfs([recognition for _item, recognition in to_render])
+        except Exception:
+            logger.exception("Rendering a chunk of batch %s failed; rendering one by one", batch.pk)
+            pdfs = []
+            for _item, recognition in to_render:
+                try:
+                    pdfs.append(render_recognition_pdf(recognition))
+                except Exception as error:
+                    pdfs.append(error)
+        rendered = []
+        for (item, recognition), pdf in zip(to_render, pdfs, strict=True):
+            if isinstance(pdf, Exception):
+                _fail(item, _("The PDF could not be made: %(error)s") % {"error": pdf})
+            else:
+                rendered.append((item, recognition, pdf))
+        finished += _store_chunk(rendered)
+    IssuanceItem.objects.filter(pk__in=[item.pk for item, _r, _pdf in finished]).update(
+        status=ItemStatus.ISSUED, error=""
+    )
+    emailed = [item.pk for item, recognition, pdf in finished if _announce(item, recognition, pdf)]
+    if emailed:
+        IssuanceItem.objects.filter(pk__in=emailed).update(emailed_at=timezone.now())
+
+
+def _holder_key(kind, official_id, local_government_id):
+    return (kind, official_id if kind == RecognitionKind.PERSON else local_government_id)
+
+
+def _claim_chunk(batch, items):
+    """In one transaction: lock the chunk's pending items and find or create their recognitions.
+
+    Returns [(item, recognition)] to render or announce; items whose holder already had a recognition from
+    another issuance are marked skipped. Raises IntegrityError (and changes nothing) if another issuance
+    created one of them meanwhile.
+    """
+    with transaction.atomic():
+        locked = list(
+            IssuanceItem.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in items], status=ItemStatus.PENDING)
+            .select_related("official__local_government", "local_government")
+            .order_by("pk")
+        )
+        people = [item.official_id for item in locked if item.kind == RecognitionKind.PERSON]
+        governments = [item.local_government_id for item in locked if item.kind == RecognitionKind.GOVERNMENT]
+        existing = {
+            _holder_key(r.kind, r.official_id, r.local_government_id): r
+            for r in Recognition.objects.select_for_update()
+            .filter(initiative=batch.initiative)
+            .filter(
+                Q(kind=RecognitionKind.PERSON, official__in=people)
+                | Q(kind=RecognitionKind.GOVERNMENT, local_government__in=governments)
+            )
+            .select_related("official__local_government", "local_government")
+        }
+        claimed, created, skipped, now = [], [], [], timezone.now()
+        for item in locked:
+            recognition = existing.get(_holder_key(item.kind, item.official_id, item.local_government_id))
+            if recognition is not None:
+                if recognition.pk != item.recognition_id and (
+                    recognition.pdf or recognition.status != RecognitionStatus.ISSUED
+                ):
+                    item.status, item.recognition = ItemStatus.SKIPPED, recognition
+                    skipped.append(item)
+                    continue
+            else:
+                if item.kind == RecognitionKind.PERSON:
+                    name, language = item.official.full_name, item.official.language
+                else:
+                    name, language = item.local_government.name, government_language(item.local_government)
+                recognition = Recognition(
+                    initiative=batch.initiative,
+                    kind=item.kind,
+                    official=item.official,
+                    local_government=item.local_government,
+                    holder_name=name,
+                    language=batch.language or language,
+                    issued_at=now,
+                    issued_by=batch.requested_by,
+                )
+                created.append(recognition)
+            claimed.append((item, recognition))
+        Recognition.objects.bulk_create(created)
+        for item, recognition in claimed:
+            recognition.initiative = batch.initiative
+            item.recognition = recognition
+        IssuanceItem.objects.bulk_update([item for item, _r in claimed] + skipped, ["recognition", "status"])
+    return claimed
+
+
+def _store_chunk(rendered):
+    """Write each PDF through the default storage, then record names and digests in one transaction.
+
+    A recognition that meanwhile got its PDF from another worker keeps that one (ours is deleted)."""
+    written = []
+    for item, recognition, pdf in rendered:
+        try:
+            name = default_storage.save(
+                f"recognitions/{recognition.initiative_id}/{recognition.code}.pdf", ContentFile(pdf)
+            )
         except Exception as error:
             logger.exception("Storing the PDF of recognition %s failed", recognition.pk)
             _fail(item, _("The PDF could not be stored: %(error)s") % {"error": error})
             continue
-        _finish(item, recognition, pdf=pdf)
+        written.append((item, recognition, pdf, name))
+    if not written:
+        return []
+    stale, now = [], timezone.now()
+    with transaction.atomic():
+        current = {
+            r.pk: r
+            for r in Recognition.objects.select_for_update()
+            .filter(pk__in=[w[1].pk for w in written])
+            .only("pk", "pdf", "pdf_sha256")
+        }
+        changed = []
+        for _item, recognition, pdf, name in written:
+            if current[recognition.pk].pdf:
+                stale.append(name)
+                recognition.pdf, recognition.pdf_sha256 = (
+                    current[recognition.pk].pdf,
+                    current[recognition.pk].pdf_sha256,
+                )
+                continue
+            recognition.pdf, recognition.pdf_sha256 = name, hashlib.sha256(pdf).hexdigest()
+            recognition.updated = now
+            changed.append(recognition)
+        Recognition.objects.bulk_update(changed, ["pdf", "pdf_sha256", "updated"])
+    for name in stale:
+        default_storage.delete(name)
+    return [(item, recognition, pdf) for item, recognition, pdf, _name in written]
+
+
+def _announce(item, recognition, pdf):
+    """E-mail the holder unless this item already did; True when a mail went out."""
+    if item.emailed_at is not None:
+        return False
+    try:
+        if pdf is None:
+            with recognition.pdf.open("rb") as handle:
+                pdf = handle.read()
+        return send_recognition_email(recognition, pdf)
+    except Exception as error:
+        logger.exception("E-mail of recognition %s failed", recognition.pk)
+        _fail(
+            item,
+            _("The recognition was issued, but its e-mail could not be sent: %(error)s") % {"error": error},
+        )
+        return False
 
 
 def _holder_filter(item):
@@ -265,42 +397,8 @@ def _claim_recognition(batch, item):
     ).get(pk=recognition.pk)
 
 
-def store_pdf(recognition, pdf):
-    """Save `pdf` as the recognition's file with its SHA-256, unless it already has one (then keep that)."""
-    with transaction.atomic():
-        locked = Recognition.objects.select_for_update().get(pk=recognition.pk)
-        if not locked.pdf:
-            locked.pdf.save(f"{locked.initiative_id}/{locked.code}.pdf", ContentFile(pdf), save=False)
-            locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-            locked.save(update_fields=["pdf", "pdf_sha256", "updated"])
-    recognition.pdf, recognition.pdf_sha256 = locked.pdf, locked.pdf_sha256
-    return recognition
-
-
 def _fail(item, message):
     IssuanceItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, error=message[:2000])
-
-
-def _finish(item, recognition, *, pdf):
-    IssuanceItem.objects.filter(pk=item.pk).update(
-        status=ItemStatus.ISSUED, recognition=recognition, error=""
-    )
-    if item.emailed_at is not None:
-        return
-    try:
-        if pdf is None:
-            with recognition.pdf.open("rb") as handle:
-                pdf = handle.read()
-        sent = send_recognition_email(recognition, pdf)
-    except Exception as error:
-        logger.exception("E-mail of recognition %s failed", recognition.pk)
-        _fail(
-            item,
-            _("The recognition was issued, but its e-mail could not be sent: %(error)s") % {"error": error},
-        )
-        return
-    if sent:
-        IssuanceItem.objects.filter(pk=item.pk).update(emailed_at=timezone.now())
 
 
 # E-mail

@@ -1,4 +1,4 @@
-"""The staff's eligibility page, the issuance's progress page and the officials' list: content and query counts."""
+"""The eligibility page, the progress page of an issuance and the officials' list: content, query counts."""
 
 import pytest
 from django.db import connection

@@ -183,3 +183,20 @@ def test_issuance_by_country_staff_is_refused(world):
 
     with pytest.raises(PermissionDenied):
         start_issuance(initiative=world["initiative"], by=f.make_country_staff("AR"))
+
+
+def test_resume_issuances_command_finishes_what_a_killed_worker_left(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])  # queued, never run
+    IssuanceBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING
+    )  # as a killed worker leaves it
+    out = StringIO()
+    call_command("resume_issuances", stdout=out)
+    batch.refresh_from_db()
+    assert out.getvalue() == "1 unfinished issuances queued again.\n"
+    assert (batch.status, batch.done) == (BatchStatus.FINISHED, 4)
+    assert Recognition.objects.count() == 4

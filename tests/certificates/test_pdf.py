@@ -1,12 +1,21 @@
+import io
 import subprocess
 from datetime import UTC, datetime
 
 import pytest
+import segno
+from pypdf import PdfReader
 
 from authorities.models import LocalGovernment
 from certificates.enums import RecognitionKind
 from certificates.models import Recognition
-from certificates.pdf import make_fetcher, read_static, render_recognition_pdf, render_recognition_pdfs
+from certificates.pdf import (
+    QR_DARK,
+    make_fetcher,
+    read_static,
+    render_recognition_pdf,
+    render_recognition_pdfs,
+)
 from tests import factories as f
 from tests.certificates.helpers import flat, pdf_text
 
@@ -147,9 +156,25 @@ def test_pdf_fetcher_serves_only_our_static_files():
         "https://static.alp.invalid.example.org/static/css/alp.css",
         "data:text/css,body{}",
         "https://static.alp.invalid/static/css/alp.css?x=1",
+        "https://static.alp.invalid/qr/../static/css/alp.css",
+        "https://static.alp.invalid/qr/O0I1-2345-6789.png",
+        "https://static.alp.invalid/qr/2345-6789-abcd.png",
+        "https://static.alp.invalid/qr/2345-6789-ABCD.svg",
     ]:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_pdf_fetcher_serves_the_qr_code_of_a_verification_code():
+    from PIL import Image
+
+    response = make_fetcher().fetch("https://static.alp.invalid/qr/2345-6789-ABCD.png")
+    assert response.content_type == "image/png"
+    image = Image.open(io.BytesIO(response.read()))
+    matrix = segno.make("http://localhost:8000/verify/2345-6789-ABCD/", error="m").matrix
+    expected = bytes(QR_DARK if module & 1 else 255 for row in matrix for module in row)
+    assert (image.mode, image.size) == ("L", (len(matrix), len(matrix)))
+    assert image.tobytes() == expected
 
 
 def test_pdf_static_reader_refuses_paths_outside_static():
@@ -171,6 +196,7 @@ def test_pdf_batch_render_splits_one_pdf_per_recognition(initiative, tmp_path):
         assert recognition.code in text
         assert recognition.holder_name in text
     assert "5 de Dezembro de 2023" in flat(pdf_text(pdfs[1], tmp_path))
+    assert PdfReader(io.BytesIO(pdfs[1])).trailer["/Root"]["/Lang"] == "pt-br"
     assert "Dec. 5, 2023" in flat(pdf_text(pdfs[2], tmp_path))
 
 
