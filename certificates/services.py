@@ -162,7 +162,13 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
         if not chunk:
             break
         last_id = chunk[-1].pk
-        _process_chunk(batch, chunk)
+        try:
+            _process_chunk(batch, chunk)
+        except Exception as error:  # whatever it was, say so on the items and go on with the next chunk
+            logger.exception("A chunk of issuance %s failed", batch.pk)
+            IssuanceItem.objects.filter(pk__in=[item.pk for item in chunk], status=ItemStatus.PENDING).update(
+                status=ItemStatus.FAILED, error=_("Unexpected error: %(error)s") % {"error": error}
+            )
         _refresh_counts(batch)
     IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED, finished_at=timezone.now())
     batch.refresh_from_db()
@@ -229,7 +235,7 @@ def _claim_chunk(batch, items):
     """
     with transaction.atomic():
         locked = list(
-            IssuanceItem.objects.select_for_update()
+            IssuanceItem.objects.select_for_update(of=("self",))
             .filter(pk__in=[item.pk for item in items], status=ItemStatus.PENDING)
             .select_related("official__local_government", "local_government")
             .order_by("pk")
@@ -238,7 +244,7 @@ def _claim_chunk(batch, items):
         governments = [item.local_government_id for item in locked if item.kind == RecognitionKind.GOVERNMENT]
         existing = {
             _holder_key(r.kind, r.official_id, r.local_government_id): r
-            for r in Recognition.objects.select_for_update()
+            for r in Recognition.objects.select_for_update(of=("self",))
             .filter(initiative=batch.initiative)
             .filter(
                 Q(kind=RecognitionKind.PERSON, official__in=people)
@@ -357,7 +363,7 @@ def _claim_recognition(batch, item):
             return None
         holder = _holder_filter(item)
         existing = (
-            Recognition.objects.select_for_update()
+            Recognition.objects.select_for_update(of=("self",))
             .select_related("initiative", "official__local_government", "local_government")
             .filter(initiative=batch.initiative, **holder)
             .first()

@@ -200,3 +200,18 @@ def test_resume_issuances_command_finishes_what_a_killed_worker_left(world):
     assert out.getvalue() == "1 unfinished issuances queued again.\n"
     assert (batch.status, batch.done) == (BatchStatus.FINISHED, 4)
     assert Recognition.objects.count() == 4
+
+
+def test_issuance_unexpected_error_fails_the_chunk_with_its_reason(world, monkeypatch):
+    from certificates import services
+
+    def broken(batch, items):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_claim_chunk", broken)
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])
+    batch = process_issuance(batch_id=batch.pk)
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.FINISHED, 0, 4)
+    assert set(IssuanceItem.objects.values_list("error", flat=True)) == {
+        "Unexpected error: database went away"
+    }
