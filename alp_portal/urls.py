@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("authorities.urls")),
     path("", include("workshops.urls")),
+    path("", include("certificates.urls")),
 ]

@@ -10,3 +10,16 @@ class RecognitionKind(models.TextChoices):
 class RecognitionStatus(models.TextChoices):
     ISSUED = "issued", _("Valid")
     REVOKED = "revoked", _("Revoked")
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ISSUED = "issued", _("Issued")
+    SKIPPED = "skipped", _("Already issued")
+    FAILED = "failed", _("Failed")

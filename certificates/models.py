@@ -10,7 +10,7 @@ from alp_portal.roles import is_regional_staff, staff_countries
 from authorities.models import LocalGovernment, Official
 from initiative.enums import Language
 
-from .enums import RecognitionKind, RecognitionStatus
+from .enums import BatchStatus, ItemStatus, RecognitionKind, RecognitionStatus
 
 # No look-alike characters (0/O, 1/I/L), so that a code read off paper can be typed back.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -170,3 +170,124 @@ class EligibilityOverride(TimeStampedModel):
 
     def __str__(self):
         return f"{self.official} · {self.initiative}"
+
+
+class IssuanceBatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Issuing is the regional office's: nobody else sees the batches (they span countries)."""
+        return self.all() if is_regional_staff(user) else self.none()
+
+
+class IssuanceBatch(TimeStampedModel):
+    """One request to issue recognitions, worked through by a background task; its progress, kept."""
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative",
+        on_delete=models.PROTECT,
+        related_name="issuance_batches",
+        verbose_name=_("initiative"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Empty: each holder's own language."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("issued"), default=0)
+    skipped = models.PositiveIntegerField(_("already issued"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    objects = IssuanceBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issuance")
+        verbose_name_plural = _("issuances")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BatchStatus.values), name="issuance_batch_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} · {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def remaining(self):
+        return self.total - self.done - self.skipped - self.failed
+
+
+class IssuanceItemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(batch__in=IssuanceBatch.objects.for_user(user))
+
+
+class IssuanceItem(models.Model):
+    """One recognition to issue within a batch: a person's certificate or a government's recognition."""
+
+    batch = models.ForeignKey(IssuanceBatch, on_delete=models.CASCADE, related_name="items", verbose_name=_("issuance"))
+    kind = models.CharField(_("kind"), max_length=20, choices=RecognitionKind.choices)
+    official = models.ForeignKey(
+        "authorities.Official",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("official"),
+    )
+    local_government = models.ForeignKey(
+        "authorities.LocalGovernment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("local government"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    recognition = models.ForeignKey(
+        Recognition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recognition"),
+    )
+    error = models.TextField(_("reason of the failure"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = IssuanceItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issuance item")
+        verbose_name_plural = _("issuance items")
+        ordering = ["batch", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "official"],
+                condition=Q(kind=RecognitionKind.PERSON),
+                name="issuance_item_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "local_government"],
+                condition=Q(kind=RecognitionKind.GOVERNMENT),
+                name="issuance_item_government_once",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=RecognitionKind.PERSON, official__isnull=False, local_government__isnull=True)
+                    | Q(kind=RecognitionKind.GOVERNMENT, official__isnull=True, local_government__isnull=False)
+                ),
+                name="issuance_item_holder_matches_kind",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="issuance_item_status_valid"),
+        ]
+
+    def __str__(self):
+        return str(self.official or self.local_government)

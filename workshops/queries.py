@@ -42,37 +42,67 @@ def stage_figures(initiative, kind):
     )
 
 
+@dataclass
+class AttendanceTally:
+    """What one official's attendance counts for under the certification rule."""
+
+    launch: int = 0  # launch sessions attended long enough
+    workshop: int = 0  # workshop sessions (of any edition) attended long enough
+    launch_too_short: int = 0  # present, but for less than the threshold of the session's length
+    workshop_too_short: int = 0
+
+
+def counts_toward_rule(*, minutes, session_minutes, threshold_percent):
+    """A present row counts when its minutes (if recorded) reach the threshold of the session's length."""
+    if minutes is None:
+        return True
+    return minutes * 100 >= threshold_percent * session_minutes
+
+
+def attendance_tallies(initiative, officials=None):
+    """Per official id, the launch and workshop sessions of `initiative` that count under its rule. One query.
+
+    Where an attendance row carries minutes, they must reach `attendance_threshold_percent` of the session's
+    length; a row without minutes (recorded by hand as present) counts as a whole session.
+    """
+    rows = Attendance.objects.filter(
+        session__event__initiative=initiative,
+        session__event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP],
+        status=AttendanceStatus.PRESENT,
+    )
+    if officials is not None:
+        rows = rows.filter(official__in=officials)
+    tallies = {}
+    for official_id, kind, minutes, starts_at, ends_at in rows.values_list(
+        "official_id", "session__event__kind", "minutes", "session__starts_at", "session__ends_at"
+    ):
+        tally = tallies.setdefault(official_id, AttendanceTally())
+        counts = counts_toward_rule(
+            minutes=minutes,
+            session_minutes=(ends_at - starts_at).total_seconds() / 60,
+            threshold_percent=initiative.attendance_threshold_percent,
+        )
+        field = "launch" if kind == EventKind.LAUNCH else "workshop"
+        if not counts:
+            field += "_too_short"
+        setattr(tally, field, getattr(tally, field) + 1)
+    return tallies
+
+
+def meets_rule(initiative, tally):
+    if initiative.require_launch and tally.launch < 1:
+        return False
+    return tally.workshop >= initiative.min_workshop_sessions
+
+
 def officials_meeting_rule(initiative):
     """Officials who took part in the launch (when the initiative requires it) and in at least the required
-    number of workshop sessions. The attendance threshold is applied when attendance is recorded as present."""
-    present = Attendance.objects.filter(session__event__initiative=initiative, status=AttendanceStatus.PRESENT)
-    officials = (
-        Official.objects.filter(pk__in=present.values("official"))
-        .annotate(
-            launch_sessions=Count(
-                "attendances",
-                filter=Q(
-                    attendances__status=AttendanceStatus.PRESENT,
-                    attendances__session__event__initiative=initiative,
-                    attendances__session__event__kind=EventKind.LAUNCH,
-                ),
-                distinct=True,
-            ),
-            workshop_sessions=Count(
-                "attendances",
-                filter=Q(
-                    attendances__status=AttendanceStatus.PRESENT,
-                    attendances__session__event__initiative=initiative,
-                    attendances__session__event__kind=EventKind.WORKSHOP,
-                ),
-                distinct=True,
-            ),
-        )
-        .filter(workshop_sessions__gte=initiative.min_workshop_sessions)
+    number of workshop sessions, each attended for at least the threshold of its length (see
+    `attendance_tallies`). The certificates app's eligibility builds on the same tallies."""
+    tallies = attendance_tallies(initiative)
+    return Official.objects.filter(
+        pk__in=[official_id for official_id, tally in tallies.items() if meets_rule(initiative, tally)]
     )
-    if initiative.require_launch:
-        officials = officials.filter(launch_sessions__gte=1)
-    return officials
 
 
 def rule_figures(initiative):

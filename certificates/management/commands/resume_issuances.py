@@ -1,0 +1,24 @@
+"""Queue again every issuance left unfinished, for example after its worker was killed.
+
+Safe to run at any time, and at every start of the workers: an issuance never issues twice (the database
+allows one recognition per holder and initiative, and the items are locked while they are claimed).
+"""
+
+from django.core.management.base import BaseCommand
+
+from certificates.enums import BatchStatus
+from certificates.models import IssuanceBatch
+from certificates.services import enqueue_issuance
+from certificates.tasks import run_issuance
+
+
+class Command(BaseCommand):
+    help = "Queue again every issuance of recognitions that has not finished."
+
+    def handle(self, *args, **options):
+        unfinished = IssuanceBatch.objects.exclude(status=BatchStatus.FINISHED).order_by("pk")
+        count = 0
+        for batch in unfinished:
+            enqueue_issuance(run_issuance, batch.pk)
+            count += 1
+        self.stdout.write(f"{count} unfinished issuances queued again.")

@@ -1,0 +1,228 @@
+"""The recognitions as PDF: a person's certificate and a government's recognition, A4 landscape.
+
+Each page is rendered from a template inside `translation.override(language)`, so that one document can hold
+pages in Spanish, Portuguese and English. WeasyPrint is imported inside the functions (it is slow to import)
+and fetches through `StaticOnlyFetcher`: our own static files and nothing else, so that no text on a
+certificate can make the renderer read a local file or reach the network.
+
+Rendering many certificates as one document and splitting it into one PDF per page is about three times
+faster than rendering them one by one (see bench/issue_certificates.py).
+"""
+
+import atexit
+import io
+import mimetypes
+import re
+from functools import cache
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from .enums import RecognitionKind
+from .models import CODE_ALPHABET
+
+# Resources are addressed under this made-up origin, which no network can serve: the fetcher answers it from
+# our static files. (".invalid" is reserved and never resolves.)
+STATIC_ORIGIN = "https://static.alp.invalid"
+STATIC_PREFIX = f"{STATIC_ORIGIN}/static/"
+# The QR code of a verification code, made on the fly by segno (see qr_png).
+QR_PREFIX = f"{STATIC_ORIGIN}/qr/"
+QR_DARK = 0x1B  # the ink of the text, #1b2a3a, in grey
+_GROUP = f"[{CODE_ALPHABET}]{{4}}"
+QR_URL = re.compile(rf"^{re.escape(QR_PREFIX)}({_GROUP}-{_GROUP}-{_GROUP})\.png$")
+STYLESHEET = "certificates/certificate.css"
+
+
+class RefusedResource(ValueError):
+    pass
+
+
+def read_static(path):
+    """The bytes of one of our static files, by its path under static/, or RefusedResource."""
+    parts = path.split("/")
+    if not path or path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts):
+        raise RefusedResource(f"Refused static path {path!r}.")
+    found = finders.find(path)
+    if not found:
+        raise RefusedResource(f"No static file {path!r}.")
+    with open(found, "rb") as handle:
+        return handle.read()
+
+
+def make_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves our static files under STATIC_PREFIX and the QR codes of verification codes under QR_PREFIX;
+        refuses every other URL (file:, http:, data:, ...)."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+
+        def fetch(self, url, headers=None):
+            if match := QR_URL.match(url):
+                png = qr_png(verification_url(match[1]))
+                return URLFetcherResponse(url, png, {"Content-Type": "image/png"})
+            parts = urlsplit(url)
+            if not url.startswith(STATIC_PREFIX) or parts.query or parts.fragment:
+                raise RefusedResource(f"Refused to fetch {url!r}: only the portal's static files are served.")
+            path = unquote(parts.path.removeprefix("/static/"))
+            body = read_static(path)
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return StaticOnlyFetcher()
+
+
+@cache
+def _renderer():
+    """The fetcher, the font configuration and the parsed stylesheet, made once per process."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = make_fetcher()
+    font_config = FontConfiguration()
+    stylesheet = CSS(
+        string=read_static(STYLESHEET).decode(),
+        base_url=STATIC_PREFIX + STYLESHEET,
+        url_fetcher=fetcher,
+        font_config=font_config,
+    )
+    return fetcher, font_config, stylesheet
+
+
+# Let the font configuration go while its libraries are still loaded (otherwise its __del__ fails at exit).
+atexit.register(_renderer.cache_clear)
+
+
+def verification_url(code):
+    return settings.SITE_URL.rstrip("/") + reverse("certificates:verify", args=[code])
+
+
+def qr_png(url):
+    """The QR code of `url` (made by segno) as a PNG of one pixel per module, which the certificate's
+    stylesheet scales up without smoothing (image-rendering: pixelated): it prints as sharp as a vector.
+
+    Not segno's SVG: WeasyPrint parses and draws an SVG path in Python, about 5 ms a page, a quarter of a
+    certificate's rendering time; nor segno's PNG writer, pure Python too. Pillow writes it in C.
+    """
+    from PIL import Image
+
+    matrix = segno.make(url, error="m").matrix
+    size = len(matrix)
+    pixels = bytes(QR_DARK if module & 1 else 255 for row in matrix for module in row)
+    out = io.BytesIO()
+    Image.frombytes("L", (size, size), pixels).save(out, format="PNG")
+    return out.getvalue()
+
+
+def name_size_class(name):
+    """A smaller type for long names, so that a name of 60 characters stays on one line."""
+    length = len(name)
+    if length > 60:
+        return "name-xxl"  # longer than the form allows today: may wrap onto a second line
+    if length > 45:
+        return "name-xl"
+    if length > 30:
+        return "name-l"
+    return "name-m"
+
+
+def page_context(recognition):
+    initiative = recognition.initiative
+    if recognition.kind == RecognitionKind.PERSON:
+        official = recognition.official
+        government = official.local_government
+        position = official.position
+    else:
+        government = recognition.local_government
+        position = ""
+    url = verification_url(recognition.code)
+    return {
+        "recognition": recognition,
+        "holder_name": recognition.holder_name,
+        "name_size": name_size_class(recognition.holder_name),
+        "position": position,
+        "government": government,
+        "country": government.country.name,
+        "initiative": initiative,
+        "issued_at": recognition.issued_at,
+        "signatory_name": initiative.signatory_name,
+        "signatory_title": initiative.signatory_title,
+        "verify_url": url,
+        "qr_url": f"{QR_PREFIX}{recognition.code}.png",
+        "code": recognition.code,
+    }
+
+
+def page_html(recognition, language=None):
+    """One page (a <section>) of `recognition`, in `language` or the recognition's own."""
+    language = language or recognition.language
+    template = (
+        "certificates/pdf/person.html"
+        if recognition.kind == RecognitionKind.PERSON
+        else "certificates/pdf/government.html"
+    )
+    with translation.override(language):
+        context = page_context(recognition)
+        context["language"] = language
+        return render_to_string(template, context)
+
+
+def _document(pages, language):
+    from weasyprint import HTML
+
+    fetcher, font_config, stylesheet = _renderer()
+    html = render_to_string(
+        "certificates/pdf/document.html", {"pages": [mark_safe(page) for page in pages], "language": language}
+    )
+    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=font_config
+    )
+
+
+def render_recognition_pdf(recognition, language=None):
+    """The PDF of one recognition (one document, one WeasyPrint call)."""
+    language = language or recognition.language
+    document = _document([page_html(recognition, language)], language)
+    return document.write_pdf()
+
+
+def render_recognition_pdfs(recognitions):
+    """One PDF per recognition, rendered as one multi-page document, written once (fonts subset and embedded
+    once) and split page by page with pypdf.
+
+    Falls back to one document per recognition should a page not come out as exactly one page.
+    """
+    recognitions = list(recognitions)
+    if len(recognitions) < 2:
+        return [render_recognition_pdf(r) for r in recognitions]
+    document = _document([page_html(r) for r in recognitions], recognitions[0].language)
+    if len(document.pages) != len(recognitions):
+        return [render_recognition_pdf(r) for r in recognitions]
+    return split_pages(document.write_pdf(), [r.language for r in recognitions])
+
+
+def split_pages(pdf, languages):
+    """The pages of `pdf` as separate PDFs, each declaring its own language."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    metadata = dict(reader.metadata or {})
+    pdfs = []
+    for page, language in zip(reader.pages, languages, strict=True):
+        writer = PdfWriter()
+        writer.add_page(page)
+        writer.add_metadata(metadata)
+        writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+        out = io.BytesIO()
+        writer.write(out)
+        pdfs.append(out.getvalue())
+    return pdfs

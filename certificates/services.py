@@ -1,0 +1,484 @@
+"""Writes of the certificates app: eligibility overrides, issuance, revocation. Each checks who asks."""
+
+import hashlib
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from alp_portal.roles import is_regional_staff
+from authorities.models import Official
+from initiative.enums import Language
+
+from .eligibility import eligibility_rows, eligible_governments
+from .enums import BatchStatus, ItemStatus, RecognitionKind, RecognitionStatus
+from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 25  # recognitions rendered as one document; small enough that memory stays flat
+
+# The language of a government's recognition: the country's (Portuguese in Brazil, English in Guyana and
+# Suriname, Spanish elsewhere in South America). A person's certificate is in the person's own language.
+COUNTRY_LANGUAGES = {"BR": Language.PORTUGUESE, "GY": Language.ENGLISH, "SR": Language.ENGLISH}
+
+
+class CertificateError(Exception):
+    """Something that cannot be done, with a message a person can act on."""
+
+
+def _require_regional(user):
+    if not is_regional_staff(user):
+        raise PermissionDenied(_("Only the regional office issues, overrides and revokes recognitions."))
+
+
+def government_language(government):
+    return COUNTRY_LANGUAGES.get(government.country.code, Language.SPANISH)
+
+
+# Overrides
+
+
+def set_eligibility_override(*, initiative, official, eligible, reason, by):
+    """Record that `official` is (or is not) eligible whatever attendance says; `eligible=None` removes it.
+
+    Returns the override, or None when it was removed.
+    """
+    _require_regional(by)
+    with transaction.atomic():
+        if eligible is None:
+            EligibilityOverride.objects.filter(initiative=initiative, official=official).delete()
+            return None
+        reason = (reason or "").strip()
+        if not reason:
+            raise CertificateError(_("Say why: the reason is recorded and shown with the decision."))
+        override, _created = EligibilityOverride.objects.update_or_create(
+            initiative=initiative,
+            official=official,
+            defaults={"eligible": eligible, "reason": reason, "decided_by": by},
+        )
+        return override
+
+
+# Issuance
+
+
+def start_issuance(*, initiative, by, official_ids=None, language=""):
+    """Queue the recognitions of every eligible person (or of those in `official_ids`) not yet recognized, and
+    of the local governments they represent.
+
+    Side effects: creates an IssuanceBatch with one item per recognition to issue and, once committed,
+    enqueues the task that works through it. Raises CertificateError when there is nothing left to issue.
+    """
+    from .tasks import run_issuance
+
+    _require_regional(by)
+    if language and language not in Language.values:
+        raise CertificateError(_("Choose Spanish, Portuguese or English, or the holders' own languages."))
+    officials = Official.objects.all()
+    if official_ids is not None:
+        officials = officials.filter(pk__in=official_ids)
+    rows = [row for row in eligibility_rows(initiative, officials) if row.eligible]
+    people = [row.official for row in rows if row.recognition is None]
+    recognized_governments = set(
+        Recognition.objects.filter(initiative=initiative, kind=RecognitionKind.GOVERNMENT).values_list(
+            "local_government_id", flat=True
+        )
+    )
+    governments = [g for g in eligible_governments(rows) if g.pk not in recognized_governments]
+    if not people and not governments:
+        raise CertificateError(
+            _("Nobody is left to recognize: every eligible person and government already has a recognition.")
+        )
+    with transaction.atomic():
+        batch = IssuanceBatch.objects.create(
+            initiative=initiative, requested_by=by, language=language, total=len(people) + len(governments)
+        )
+        IssuanceItem.objects.bulk_create(
+            [IssuanceItem(batch=batch, kind=RecognitionKind.PERSON, official=official) for official in people]
+            + [
+                IssuanceItem(batch=batch, kind=RecognitionKind.GOVERNMENT, local_government=government)
+                for government in governments
+            ]
+        )
+        transaction.on_commit(lambda: enqueue_issuance(run_issuance, batch.pk))
+    return batch
+
+
+def enqueue_issuance(task, batch_id):
+    result = task.enqueue(batch_id)
+    IssuanceBatch.objects.filter(pk=batch_id).update(task_id=str(result.id)[:64])
+    return result
+
+
+def resume_issuance(*, batch, by):
+    """Queue again a batch left unfinished (a worker stopped) or with failures to retry."""
+    from .tasks import run_issuance
+
+    _require_regional(by)
+    retried = IssuanceItem.objects.filter(batch=batch, status=ItemStatus.FAILED).update(
+        status=ItemStatus.PENDING, error=""
+    )
+    if not retried and not IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING).exists():
+        raise CertificateError(_("This issuance has nothing left to do."))
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED, finished_at=None)
+    transaction.on_commit(lambda: enqueue_issuance(run_issuance, batch.pk))
+
+
+def _refresh_counts(batch):
+    counts = IssuanceItem.objects.filter(batch=batch).aggregate(
+        done=Count("pk", filter=Q(status=ItemStatus.ISSUED)),
+        skipped=Count("pk", filter=Q(status=ItemStatus.SKIPPED)),
+        failed=Count("pk", filter=Q(status=ItemStatus.FAILED)),
+    )
+    IssuanceBatch.objects.filter(pk=batch.pk).update(**counts)
+
+
+def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
+    """Work through the pending items of a batch, a chunk at a time. Safe to run again, or twice at once.
+
+    Side effects, per item: a Recognition row (one per person or government and initiative: the database
+    refuses a second), its PDF stored through the default storage with its SHA-256, an e-mail to the holder;
+    the batch's counts after every chunk. A failing item is marked with its reason and the others go on.
+    """
+    batch = IssuanceBatch.objects.select_related("initiative", "requested_by").get(pk=batch_id)
+    IssuanceBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, started_at=batch.started_at or timezone.now()
+    )
+    last_id = 0
+    while True:
+        chunk = list(
+            IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING, pk__gt=last_id)
+            .select_related("official__local_government", "local_government")
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            break
+        last_id = chunk[-1].pk
+        try:
+            _process_chunk(batch, chunk)
+        except Exception as error:  # whatever it was, say so on the items and go on with the next chunk
+            logger.exception("A chunk of issuance %s failed", batch.pk)
+            IssuanceItem.objects.filter(pk__in=[item.pk for item in chunk], status=ItemStatus.PENDING).update(
+                status=ItemStatus.FAILED, error=_("Unexpected error: %(error)s") % {"error": error}
+            )
+        _refresh_counts(batch)
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED, finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch
+
+
+def _process_chunk(batch, items):
+    """Claim, render, store and announce one chunk: a few transactions for the whole chunk, one WeasyPrint
+    document for all its PDFs. Should anything fail for the chunk as a whole, its items go one by one."""
+    from .pdf import render_recognition_pdf, render_recognition_pdfs
+
+    try:
+        claimed = _claim_chunk(batch, items)
+    except IntegrityError:
+        # Another issuance created some of these recognitions meanwhile: take them one at a time.
+        claimed = []
+        for item in items:
+            try:
+                recognition = _claim_recognition(batch, item)
+            except Exception as error:  # a failure of one item must not stop the others
+                logger.exception("Issuance item %s failed", item.pk)
+                _fail(item, _("Could not record the recognition: %(error)s") % {"error": error})
+                continue
+            if recognition is not None:
+                claimed.append((item, recognition))
+    finished = [(item, recognition, None) for item, recognition in claimed if recognition.pdf]
+    to_render = [(item, recognition) for item, recognition in claimed if not recognition.pdf]
+    if to_render:
+        try:
+            pdfs = render_recognition_pdfs([recognition for _item, recognition in to_render])
+        except Exception:
+            logger.exception("Rendering a chunk of batch %s failed; rendering one by one", batch.pk)
+            pdfs = []
+            for _item, recognition in to_render:
+                try:
+                    pdfs.append(render_recognition_pdf(recognition))
+                except Exception as error:
+                    pdfs.append(error)
+        rendered = []
+        for (item, recognition), pdf in zip(to_render, pdfs, strict=True):
+            if isinstance(pdf, Exception):
+                _fail(item, _("The PDF could not be made: %(error)s") % {"error": pdf})
+            else:
+                rendered.append((item, recognition, pdf))
+        finished += _store_chunk(rendered)
+    IssuanceItem.objects.filter(pk__in=[item.pk for item, _r, _pdf in finished]).update(
+        status=ItemStatus.ISSUED, error=""
+    )
+    emailed = [item.pk for item, recognition, pdf in finished if _announce(item, recognition, pdf)]
+    if emailed:
+        IssuanceItem.objects.filter(pk__in=emailed).update(emailed_at=timezone.now())
+
+
+def _holder_key(kind, official_id, local_government_id):
+    return (kind, official_id if kind == RecognitionKind.PERSON else local_government_id)
+
+
+def _claim_chunk(batch, items):
+    """In one transaction: lock the chunk's pending items and find or create their recognitions.
+
+    Returns [(item, recognition)] to render or announce; items whose holder already had a recognition from
+    another issuance are marked skipped. Raises IntegrityError (and changes nothing) if another issuance
+    created one of them meanwhile.
+    """
+    with transaction.atomic():
+        locked = list(
+            IssuanceItem.objects.select_for_update(of=("self",))
+            .filter(pk__in=[item.pk for item in items], status=ItemStatus.PENDING)
+            .select_related("official__local_government", "local_government")
+            .order_by("pk")
+        )
+        people = [item.official_id for item in locked if item.kind == RecognitionKind.PERSON]
+        governments = [item.local_government_id for item in locked if item.kind == RecognitionKind.GOVERNMENT]
+        existing = {
+            _holder_key(r.kind, r.official_id, r.local_government_id): r
+            for r in Recognition.objects.select_for_update(of=("self",))
+            .filter(initiative=batch.initiative)
+            .filter(
+                Q(kind=RecognitionKind.PERSON, official__in=people)
+                | Q(kind=RecognitionKind.GOVERNMENT, local_government__in=governments)
+            )
+            .select_related("official__local_government", "local_government")
+        }
+        claimed, created, skipped, now = [], [], [], timezone.now()
+        for item in locked:
+            recognition = existing.get(_holder_key(item.kind, item.official_id, item.local_government_id))
+            if recognition is not None:
+                if recognition.pk != item.recognition_id and (
+                    recognition.pdf or recognition.status != RecognitionStatus.ISSUED
+                ):
+                    item.status, item.recognition = ItemStatus.SKIPPED, recognition
+                    skipped.append(item)
+                    continue
+            else:
+                if item.kind == RecognitionKind.PERSON:
+                    name, language = item.official.full_name, item.official.language
+                else:
+                    name, language = item.local_government.name, government_language(item.local_government)
+                recognition = Recognition(
+                    initiative=batch.initiative,
+                    kind=item.kind,
+                    official=item.official,
+                    local_government=item.local_government,
+                    holder_name=name,
+                    language=batch.language or language,
+                    issued_at=now,
+                    issued_by=batch.requested_by,
+                )
+                created.append(recognition)
+            claimed.append((item, recognition))
+        Recognition.objects.bulk_create(created)
+        for item, recognition in claimed:
+            recognition.initiative = batch.initiative
+            item.recognition = recognition
+        IssuanceItem.objects.bulk_update([item for item, _r in claimed] + skipped, ["recognition", "status"])
+    return claimed
+
+
+def _store_chunk(rendered):
+    """Write each PDF through the default storage, then record names and digests in one transaction.
+
+    A recognition that meanwhile got its PDF from another worker keeps that one (ours is deleted)."""
+    written = []
+    for item, recognition, pdf in rendered:
+        try:
+            name = default_storage.save(
+                f"recognitions/{recognition.initiative_id}/{recognition.code}.pdf", ContentFile(pdf)
+            )
+        except Exception as error:
+            logger.exception("Storing the PDF of recognition %s failed", recognition.pk)
+            _fail(item, _("The PDF could not be stored: %(error)s") % {"error": error})
+            continue
+        written.append((item, recognition, pdf, name))
+    if not written:
+        return []
+    stale, now = [], timezone.now()
+    with transaction.atomic():
+        current = {
+            r.pk: r
+            for r in Recognition.objects.select_for_update()
+            .filter(pk__in=[w[1].pk for w in written])
+            .only("pk", "pdf", "pdf_sha256")
+        }
+        changed = []
+        for _item, recognition, pdf, name in written:
+            if current[recognition.pk].pdf:
+                stale.append(name)
+                recognition.pdf, recognition.pdf_sha256 = (
+                    current[recognition.pk].pdf,
+                    current[recognition.pk].pdf_sha256,
+                )
+                continue
+            recognition.pdf, recognition.pdf_sha256 = name, hashlib.sha256(pdf).hexdigest()
+            recognition.updated = now
+            changed.append(recognition)
+        Recognition.objects.bulk_update(changed, ["pdf", "pdf_sha256", "updated"])
+    for name in stale:
+        default_storage.delete(name)
+    return [(item, recognition, pdf) for item, recognition, pdf, _name in written]
+
+
+def _announce(item, recognition, pdf):
+    """E-mail the holder unless this item already did; True when a mail went out."""
+    if item.emailed_at is not None:
+        return False
+    try:
+        if pdf is None:
+            with recognition.pdf.open("rb") as handle:
+                pdf = handle.read()
+        return send_recognition_email(recognition, pdf)
+    except Exception as error:
+        logger.exception("E-mail of recognition %s failed", recognition.pk)
+        _fail(
+            item,
+            _("The recognition was issued, but its e-mail could not be sent: %(error)s") % {"error": error},
+        )
+        return False
+
+
+def _holder_filter(item):
+    if item.kind == RecognitionKind.PERSON:
+        return {"kind": RecognitionKind.PERSON, "official": item.official}
+    return {"kind": RecognitionKind.GOVERNMENT, "local_government": item.local_government}
+
+
+def _claim_recognition(batch, item):
+    """The recognition this item issues, created if need be; None (and the item skipped) when the holder
+    already had one from another issuance."""
+    with transaction.atomic():
+        item = IssuanceItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ItemStatus.PENDING:
+            return None
+        holder = _holder_filter(item)
+        existing = (
+            Recognition.objects.select_for_update(of=("self",))
+            .select_related("initiative", "official__local_government", "local_government")
+            .filter(initiative=batch.initiative, **holder)
+            .first()
+        )
+        if existing is not None:
+            if existing.pk != item.recognition_id and (existing.pdf or existing.status != RecognitionStatus.ISSUED):
+                item.status, item.recognition = ItemStatus.SKIPPED, existing
+                item.save(update_fields=["status", "recognition"])
+                return None
+            if item.recognition_id != existing.pk:
+                item.recognition = existing
+                item.save(update_fields=["recognition"])
+            return existing
+        if item.kind == RecognitionKind.PERSON:
+            holder_name, language = item.official.full_name, item.official.language
+        else:
+            holder_name, language = item.local_government.name, government_language(item.local_government)
+        try:
+            with transaction.atomic():
+                recognition = Recognition.objects.create(
+                    initiative=batch.initiative,
+                    holder_name=holder_name,
+                    language=batch.language or language,
+                    issued_at=timezone.now(),
+                    issued_by=batch.requested_by,
+                    **holder,
+                )
+        except IntegrityError:
+            # Another issuance created it between our look-up and our insert: take theirs.
+            recognition = Recognition.objects.select_for_update().get(initiative=batch.initiative, **holder)
+        item.recognition = recognition
+        item.save(update_fields=["recognition"])
+    return Recognition.objects.select_related("initiative", "official__local_government", "local_government").get(
+        pk=recognition.pk
+    )
+
+
+def _fail(item, message):
+    IssuanceItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, error=message[:2000])
+
+
+# E-mail
+
+
+def recipients(recognition):
+    """Who hears of a recognition: the person; for a government, its recognized (else invited) officials."""
+    if recognition.kind == RecognitionKind.PERSON:
+        return [recognition.official.email]
+    officials = Official.objects.filter(local_government=recognition.local_government)
+    recognized = officials.filter(
+        recognitions__initiative=recognition.initiative,
+        recognitions__kind=RecognitionKind.PERSON,
+        recognitions__status=RecognitionStatus.ISSUED,
+    )
+    chosen = recognized if recognized.exists() else officials.filter(invitations__initiative=recognition.initiative)
+    return sorted(set(chosen.values_list("email", flat=True)))
+
+
+def _mail_context(recognition):
+    from .pdf import verification_url
+
+    return {"recognition": recognition, "verify_url": verification_url(recognition.code)}
+
+
+def send_recognition_email(recognition, pdf):
+    to = recipients(recognition)
+    if not to:
+        return False
+    with translation.override(recognition.language):
+        context = _mail_context(recognition)
+        subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
+        body = render_to_string("certificates/email/issued_body.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=to)
+    message.attach(f"{recognition.code}.pdf", pdf, "application/pdf")
+    message.send()
+    return True
+
+
+def send_revocation_email(recognition):
+    to = recipients(recognition)
+    if not to:
+        return False
+    with translation.override(recognition.language):
+        context = _mail_context(recognition)
+        subject = render_to_string("certificates/email/revoked_subject.txt", context).strip()
+        body = render_to_string("certificates/email/revoked_body.txt", context)
+    EmailMessage(subject=subject, body=body, to=to).send()
+    return True
+
+
+# Revocation
+
+
+def revoke_recognition(*, recognition, reason, by):
+    """Revoke a recognition, keeping it: its code then verifies as revoked, with the date and `reason`.
+
+    Side effects: saves the revocation (who, when, why) and, once committed, queues the e-mail to the holder.
+    """
+    from .tasks import notify_revocation
+
+    _require_regional(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Say why the recognition is revoked: the reason is shown to whoever verifies it."))
+    with transaction.atomic():
+        locked = Recognition.objects.select_for_update().get(pk=recognition.pk)
+        if locked.status == RecognitionStatus.REVOKED:
+            raise CertificateError(
+                _("The recognition %(code)s was already revoked on %(date)s.")
+                % {"code": locked.code, "date": timezone.localtime(locked.revoked_at).date()}
+            )
+        locked.status = RecognitionStatus.REVOKED
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = by
+        locked.revocation_reason = reason
+        locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated"])
+        transaction.on_commit(lambda: notify_revocation.enqueue(locked.pk))
+    return locked

@@ -1,0 +1,23 @@
+"""Background work of the certificates app. Tasks take primary keys and call a service, nothing more."""
+
+from django.tasks import task
+
+from .models import Recognition
+
+
+@task
+def run_issuance(batch_id):
+    from .services import process_issuance
+
+    batch = process_issuance(batch_id=batch_id)
+    return {"done": batch.done, "skipped": batch.skipped, "failed": batch.failed}
+
+
+@task
+def notify_revocation(recognition_id):
+    from .services import send_revocation_email
+
+    recognition = Recognition.objects.select_related("initiative", "official", "local_government").get(
+        pk=recognition_id
+    )
+    return send_revocation_email(recognition)

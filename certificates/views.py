@@ -1,0 +1,109 @@
+"""The public verification of a code, and the officials' own recognitions."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from alp_portal.roles import is_staff_member
+
+from .enums import RecognitionStatus
+from .forms import VerifyForm, normalize_code
+from .models import Recognition
+
+# Attempts per client address and window (seconds); the cache is shared between processes in production.
+VERIFY_RATE_LIMIT = getattr(settings, "CERTIFICATES_VERIFY_RATE_LIMIT", (30, 600))
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def verification_allowed(request):
+    """Count one look-up for the client; False when it has made too many in the window."""
+    limit, window = VERIFY_RATE_LIMIT
+    key = f"certificates:verify:{client_address(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def too_many(request):
+    response = render(request, "certificates/verify_limited.html", status=429)
+    response["Retry-After"] = str(VERIFY_RATE_LIMIT[1])
+    return response
+
+
+@require_GET
+def verify_form(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("certificates:verify", code=form.cleaned_data["code"])
+    return render(request, "certificates/verify_form.html", {"form": form})
+
+
+@require_GET
+def verify(request, code):
+    if not verification_allowed(request):
+        return too_many(request)
+    normalized = normalize_code(code)
+    if normalized and normalized != code:
+        return redirect("certificates:verify", code=normalized)
+    recognition = (
+        Recognition.objects.select_related("initiative").filter(code=normalized).first() if normalized else None
+    )
+    if recognition is None:
+        return render(
+            request,
+            "certificates/verify.html",
+            {"code": code, "form": VerifyForm(initial={"code": code})},
+            status=404,
+        )
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "code": recognition.code,
+            "recognition": recognition,
+            "revoked": recognition.status == RecognitionStatus.REVOKED,
+            "form": VerifyForm(),
+        },
+    )
+
+
+@login_required
+def my_recognitions(request):
+    recognitions = (
+        Recognition.objects.for_user(request.user)
+        .valid()
+        .exclude(pdf="")
+        .select_related("initiative")
+        .order_by("-issued_at", "kind")
+    )
+    if is_staff_member(request.user):
+        # Staff reach every recognition in the admin; this page is the officials' own.
+        recognitions = recognitions.filter(official__user=request.user)
+    return render(request, "certificates/my_recognitions.html", {"recognitions": recognitions})
+
+
+@login_required
+def recognition_pdf(request, code):
+    """The stored PDF, for whoever may see it: its holder, their government's officials, staff."""
+    scope = Recognition.objects.for_user(request.user)
+    if not is_staff_member(request.user):
+        scope = scope.valid()
+    recognition = get_object_or_404(scope, code=code)
+    if not recognition.pdf:
+        raise Http404
+    return FileResponse(
+        recognition.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{recognition.code}.pdf",
+        content_type="application/pdf",
+    )

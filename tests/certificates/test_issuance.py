@@ -1,0 +1,207 @@
+import hashlib
+
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+
+from certificates.enums import BatchStatus, ItemStatus, RecognitionKind
+from certificates.models import IssuanceBatch, IssuanceItem, Recognition
+from certificates.services import CertificateError, process_issuance, start_issuance
+from tests import factories as f
+from tests.certificates.helpers import cohort, flat, pdf_text, qualify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    initiative, launch, sessions = cohort()
+    government_ar = f.make_government("AR", name="Rosario")
+    government_br = f.make_government("BR", name="São Paulo")
+    ana = qualify(f.make_official(government_ar, first_name="Ana", last_name="Núñez"), launch, sessions, initiative)
+    joao = qualify(
+        f.make_official(government_br, first_name="João", last_name="Conceição", language="pt-br"),
+        launch,
+        sessions,
+        initiative,
+    )
+    absent = f.make_official(government_ar, first_name="Pedro", last_name="Ausente")
+    f.invite(absent, initiative)
+    return {
+        "initiative": initiative,
+        "ana": ana,
+        "joao": joao,
+        "absent": absent,
+        "ar": government_ar,
+        "br": government_br,
+        "regional": f.make_regional_staff(),
+    }
+
+
+def issue(world, django_capture_on_commit_callbacks, **kwargs):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = start_issuance(initiative=world["initiative"], by=world["regional"], **kwargs)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_issuance_issues_people_and_governments_with_pdf_hash_and_email(
+    world, django_capture_on_commit_callbacks, tmp_path
+):
+    batch = issue(world, django_capture_on_commit_callbacks)
+    assert (batch.status, batch.total, batch.done, batch.skipped, batch.failed) == (
+        BatchStatus.FINISHED,
+        4,
+        4,
+        0,
+        0,
+    )
+    recognitions = Recognition.objects.order_by("kind", "holder_name")
+    assert [(r.kind, r.holder_name, r.language) for r in recognitions] == [
+        (RecognitionKind.GOVERNMENT, "Rosario", "es"),
+        (RecognitionKind.GOVERNMENT, "São Paulo", "pt-br"),
+        (RecognitionKind.PERSON, "Ana Núñez", "es"),
+        (RecognitionKind.PERSON, "João Conceição", "pt-br"),
+    ]
+    for recognition in recognitions:
+        with default_storage.open(recognition.pdf.name, "rb") as handle:
+            stored = handle.read()
+        assert hashlib.sha256(stored).hexdigest() == recognition.pdf_sha256
+        assert recognition.code in flat(pdf_text(stored, tmp_path))
+    assert len(mail.outbox) == 4
+    to_joao = next(m for m in mail.outbox if m.to == [world["joao"].email] and "São Paulo" not in m.subject)
+    joao_recognition = recognitions.get(official=world["joao"])
+    assert to_joao.attachments[0].filename == f"{joao_recognition.code}.pdf"
+    assert to_joao.attachments[0].mimetype == "application/pdf"
+    assert f"http://localhost:8000/verify/{joao_recognition.code}/" in to_joao.body
+
+
+def test_issuance_run_twice_issues_nothing_twice(world, django_capture_on_commit_callbacks):
+    batch = issue(world, django_capture_on_commit_callbacks)
+    with pytest.raises(CertificateError):
+        issue(world, django_capture_on_commit_callbacks)
+    process_issuance(batch_id=batch.pk)  # the same batch again
+    assert Recognition.objects.count() == 4
+    assert len(mail.outbox) == 4
+    assert IssuanceBatch.objects.count() == 1
+
+
+def test_issuance_to_a_selection_issues_only_them_and_their_government(world, django_capture_on_commit_callbacks):
+    batch = issue(world, django_capture_on_commit_callbacks, official_ids=[world["joao"].pk])
+    assert batch.total == 2
+    assert sorted(Recognition.objects.values_list("holder_name", flat=True)) == [
+        "João Conceição",
+        "São Paulo",
+    ]
+
+
+def test_issuance_of_nobody_eligible_in_selection_is_refused(world, django_capture_on_commit_callbacks):
+    with pytest.raises(CertificateError) as error:
+        issue(world, django_capture_on_commit_callbacks, official_ids=[world["absent"].pk])
+    assert str(error.value) == (
+        "Nobody is left to recognize: every eligible person and government already has a recognition."
+    )
+    assert IssuanceBatch.objects.count() == 0
+
+
+def test_issuance_in_another_language_uses_it_for_everyone(world, django_capture_on_commit_callbacks):
+    issue(world, django_capture_on_commit_callbacks, language="en")
+    assert set(Recognition.objects.values_list("language", flat=True)) == {"en"}
+
+
+def test_issuance_interrupted_resumes_without_duplicates(world, django_capture_on_commit_callbacks, monkeypatch):
+    """A worker killed after recording two recognitions but before their PDFs: the next run finishes them."""
+    from certificates import services
+
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])  # queued: no on_commit run
+    items = list(IssuanceItem.objects.filter(batch=batch).order_by("pk"))
+    for item in items[:2]:
+        services._claim_recognition(batch, item)  # what the killed worker had done
+    assert Recognition.objects.filter(pdf="").count() == 2
+
+    process_issuance(batch_id=batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped, batch.failed) == (BatchStatus.FINISHED, 4, 0, 0)
+    assert Recognition.objects.count() == 4
+    assert Recognition.objects.filter(pdf="").count() == 0
+    assert len(mail.outbox) == 4
+
+
+def test_issuance_records_the_reason_of_each_failure(world, django_capture_on_commit_callbacks, monkeypatch):
+    from certificates import pdf
+
+    real = pdf.render_recognition_pdf
+
+    def broken_for_ana(recognition, language=None):
+        if recognition.holder_name == "Ana Núñez":
+            raise OSError("disk full")
+        return real(recognition, language)
+
+    def batch_fails(recognitions):
+        raise OSError("batch failed")
+
+    monkeypatch.setattr(pdf, "render_recognition_pdfs", batch_fails)
+    monkeypatch.setattr(pdf, "render_recognition_pdf", broken_for_ana)
+    batch = issue(world, django_capture_on_commit_callbacks)
+    assert (batch.done, batch.failed) == (3, 1)
+    failed = IssuanceItem.objects.get(status=ItemStatus.FAILED)
+    assert failed.official == world["ana"]
+    assert failed.error == "The PDF could not be made: disk full"
+
+    monkeypatch.setattr(pdf, "render_recognition_pdf", real)
+    from certificates.services import resume_issuance
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_issuance(batch=batch, by=world["regional"])
+    batch.refresh_from_db()
+    assert (batch.done, batch.failed) == (4, 0)
+    assert Recognition.objects.filter(pdf="").count() == 0
+    assert Recognition.objects.count() == 4
+
+
+def test_issuance_second_batch_skips_holders_issued_meanwhile(world, django_capture_on_commit_callbacks):
+    """Two batches queued for the same people: the database allows one recognition each; the later skips."""
+    first = start_issuance(initiative=world["initiative"], by=world["regional"])
+    second = start_issuance(initiative=world["initiative"], by=world["regional"])
+    process_issuance(batch_id=first.pk)
+    process_issuance(batch_id=second.pk)
+    second.refresh_from_db()
+    assert (second.done, second.skipped, second.failed) == (0, 4, 0)
+    assert Recognition.objects.count() == 4
+    assert len(mail.outbox) == 4
+
+
+def test_issuance_by_country_staff_is_refused(world):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        start_issuance(initiative=world["initiative"], by=f.make_country_staff("AR"))
+
+
+def test_resume_issuances_command_finishes_what_a_killed_worker_left(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])  # queued, never run
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)  # as a killed worker leaves it
+    out = StringIO()
+    call_command("resume_issuances", stdout=out)
+    batch.refresh_from_db()
+    assert out.getvalue() == "1 unfinished issuances queued again.\n"
+    assert (batch.status, batch.done) == (BatchStatus.FINISHED, 4)
+    assert Recognition.objects.count() == 4
+
+
+def test_issuance_unexpected_error_fails_the_chunk_with_its_reason(world, monkeypatch):
+    from certificates import services
+
+    def broken(batch, items):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_claim_chunk", broken)
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])
+    batch = process_issuance(batch_id=batch.pk)
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.FINISHED, 0, 4)
+    assert set(IssuanceItem.objects.values_list("error", flat=True)) == {"Unexpected error: database went away"}

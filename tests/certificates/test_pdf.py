@@ -1,0 +1,214 @@
+import io
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+import segno
+from pypdf import PdfReader
+
+from authorities.models import LocalGovernment
+from certificates.enums import RecognitionKind
+from certificates.models import Recognition
+from certificates.pdf import (
+    QR_DARK,
+    make_fetcher,
+    read_static,
+    render_recognition_pdf,
+    render_recognition_pdfs,
+)
+from tests import factories as f
+from tests.certificates.helpers import flat, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+ISSUED = datetime(2023, 12, 5, 15, 0, tzinfo=UTC)
+LONG_NAME = "María Josefa de los Ángeles Gonçalves Ñúñez-Ibáñez y Oyarzún"  # 60 characters
+
+
+@pytest.fixture
+def initiative():
+    return f.make_initiative(
+        name="ALP América del Sur 2023", signatory_name="Marcelo Pisani", signatory_title="Director Regional"
+    )
+
+
+def person(initiative, *, first_name="Ana", last_name="Núñez", language="es", country="AR", position="Secretaria"):
+    local_government, _ = LocalGovernment.objects.get_or_create(
+        country=country, name="São João del-Rei" if country == "BR" else "Rosario"
+    )
+    official = f.make_official(
+        local_government,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        position=position,
+    )
+    return Recognition.objects.create(
+        initiative=initiative,
+        kind=RecognitionKind.PERSON,
+        official=official,
+        holder_name=official.full_name,
+        language=language,
+        issued_at=ISSUED,
+        issued_by=f.make_regional_staff(),
+    )
+
+
+def government(initiative, language="pt-br"):
+    local_government = f.make_government("BR", name="Florianópolis", region="Santa Catarina")
+    return Recognition.objects.create(
+        initiative=initiative,
+        kind=RecognitionKind.GOVERNMENT,
+        local_government=local_government,
+        holder_name=local_government.name,
+        language=language,
+        issued_at=ISSUED,
+        issued_by=f.make_regional_staff(),
+    )
+
+
+def page_count(pdf, tmp_path):
+    path = tmp_path / "count.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.mark.parametrize(
+    ("language", "date_words"),
+    [("es", "5 de diciembre de 2023"), ("pt-br", "5 de Dezembro de 2023"), ("en", "Dec. 5, 2023")],
+)
+def test_pdf_person_certificate_has_name_code_and_language(initiative, tmp_path, language, date_words):
+    recognition = person(initiative, language=language)
+    text = flat(pdf_text(render_recognition_pdf(recognition), tmp_path))
+    assert "Ana Núñez" in text
+    assert recognition.code in text
+    assert f"/verify/{recognition.code}/" in text
+    assert date_words in text
+    assert "ALP América del Sur 2023" in text
+    assert "Marcelo Pisani" in text
+    assert "Director Regional" in text
+    assert "Secretaria · Rosario, Argentina" in text
+
+
+def test_pdf_government_recognition_has_its_own_design(initiative, tmp_path):
+    recognition = government(initiative)
+    text = flat(pdf_text(render_recognition_pdf(recognition), tmp_path))
+    assert "Florianópolis" in text
+    assert "Santa Catarina, Brasil" in text
+    assert recognition.code in text
+    assert "5 de Dezembro de 2023" in text
+
+
+def test_pdf_copy_in_another_language(initiative, tmp_path):
+    recognition = person(initiative, language="es")
+    text = flat(pdf_text(render_recognition_pdf(recognition, language="en"), tmp_path))
+    assert "Dec. 5, 2023" in text
+
+
+def test_pdf_is_a4_landscape_one_page_with_embedded_fonts(initiative, tmp_path):
+    path = tmp_path / "a4.pdf"
+    path.write_bytes(render_recognition_pdf(person(initiative)))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    assert "Pages:           1" in info
+    assert "841.89 x 595.276 pts (A4)" in info
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all(row[-5] == "yes" for row in rows)  # the "emb" column
+    assert all("ALP-" in row[0] for row in rows)  # only our shipped fonts, no system fallback
+
+
+def test_pdf_sixty_character_name_fits_on_one_line(initiative, tmp_path):
+    assert len(LONG_NAME) == 60
+    recognition = person(initiative, first_name=LONG_NAME.rsplit(" y ", 1)[0], last_name="y Oyarzún")
+    pdf = render_recognition_pdf(recognition)
+    lines = [line.strip() for line in pdf_text(pdf, tmp_path).splitlines()]
+    assert LONG_NAME in lines
+    assert page_count(pdf, tmp_path) == 1
+
+
+def test_pdf_name_with_html_prints_as_text_and_embeds_nothing(initiative, tmp_path):
+    hostile = '<link rel="attachment" href="file:///etc/passwd"><b>Eve</b>'
+    recognition = person(initiative, first_name=hostile, last_name="<img src=x>")
+    pdf = render_recognition_pdf(recognition)
+    text = flat(pdf_text(pdf, tmp_path))
+    assert '<link rel="attachment" href="file:///etc/passwd"><b>Eve</b> <img src=x>' in text
+    assert b"/EmbeddedFile" not in pdf
+    assert b"root:x:0:0" not in pdf
+    attachments = subprocess.run(
+        ["pdfdetach", "-list", str(tmp_path / "doc.pdf")], capture_output=True, check=True, text=True
+    ).stdout
+    assert attachments.strip() == "0 embedded files"
+
+
+def test_pdf_fetcher_serves_only_our_static_files():
+    fetcher = make_fetcher()
+    response = fetcher.fetch("https://static.alp.invalid/static/fonts/DejaVuSans.ttf")
+    assert response.read()[:4] == b"\x00\x01\x00\x00"
+    for url in [
+        "file:///etc/passwd",
+        "http://example.org/",
+        "https://static.alp.invalid/static/../../../etc/passwd",
+        "https://static.alp.invalid/static/%2e%2e/%2e%2e/etc/passwd",
+        "https://static.alp.invalid/etc/passwd",
+        "https://static.alp.invalid.example.org/static/css/alp.css",
+        "data:text/css,body{}",
+        "https://static.alp.invalid/static/css/alp.css?x=1",
+        "https://static.alp.invalid/qr/../static/css/alp.css",
+        "https://static.alp.invalid/qr/O0I1-2345-6789.png",
+        "https://static.alp.invalid/qr/2345-6789-abcd.png",
+        "https://static.alp.invalid/qr/2345-6789-ABCD.svg",
+    ]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_pdf_fetcher_serves_the_qr_code_of_a_verification_code():
+    from PIL import Image
+
+    response = make_fetcher().fetch("https://static.alp.invalid/qr/2345-6789-ABCD.png")
+    assert response.content_type == "image/png"
+    image = Image.open(io.BytesIO(response.read()))
+    matrix = segno.make("http://localhost:8000/verify/2345-6789-ABCD/", error="m").matrix
+    expected = bytes(QR_DARK if module & 1 else 255 for row in matrix for module in row)
+    assert (image.mode, image.size) == ("L", (len(matrix), len(matrix)))
+    assert image.tobytes() == expected
+
+
+def test_pdf_static_reader_refuses_paths_outside_static():
+    for path in ["../manage.py", "/etc/passwd", "fonts/../../manage.py", "", "fonts//DejaVuSans.ttf"]:
+        with pytest.raises(ValueError):
+            read_static(path)
+
+
+def test_pdf_batch_render_splits_one_pdf_per_recognition(initiative, tmp_path):
+    recognitions = [
+        person(initiative, first_name=f"Persona{i}", language=lang) for i, lang in enumerate(["es", "pt-br", "en"])
+    ] + [government(initiative)]
+    pdfs = render_recognition_pdfs(recognitions)
+    assert len(pdfs) == 4
+    for recognition, pdf in zip(recognitions, pdfs, strict=True):
+        assert page_count(pdf, tmp_path) == 1
+        text = flat(pdf_text(pdf, tmp_path))
+        assert recognition.code in text
+        assert recognition.holder_name in text
+    assert "5 de Dezembro de 2023" in flat(pdf_text(pdfs[1], tmp_path))
+    assert PdfReader(io.BytesIO(pdfs[1])).trailer["/Root"]["/Lang"] == "pt-br"
+    assert "Dec. 5, 2023" in flat(pdf_text(pdfs[2], tmp_path))
+
+
+def test_pdf_page_renders_to_a_picture_that_is_not_blank(initiative, tmp_path):
+    path = tmp_path / "page.pdf"
+    path.write_bytes(render_recognition_pdf(person(initiative)))
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    pgm = (tmp_path / "page.pgm").read_bytes()
+    # PGM: "P5\n<width> <height>\n255\n" then one byte per pixel.
+    header_end = 0
+    for _ in range(3):
+        header_end = pgm.index(b"\n", header_end) + 1
+    width, height = map(int, pgm.split(b"\n")[1].split())
+    pixels = pgm[header_end:]
+    assert (width, height) == (351, 249)  # A4 landscape at 30 dpi
+    dark = sum(1 for value in pixels if value < 128)
+    assert len(pixels) == width * height
+    assert 0.01 < dark / len(pixels) < 0.5  # ink on the page, and not a black page
