@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -50,6 +50,7 @@ class AttendanceTally:
     workshop: int = 0  # workshop sessions (of any edition) attended long enough
     launch_too_short: int = 0  # present, but for less than the threshold of the session's length
     workshop_too_short: int = 0
+    workshop_minutes: int = 0  # minutes recorded in the workshop sessions that count
 
 
 def counts_toward_rule(*, minutes, session_minutes, threshold_percent):
@@ -85,6 +86,8 @@ def attendance_tallies(initiative, officials=None):
         field = "launch" if kind == EventKind.LAUNCH else "workshop"
         if not counts:
             field += "_too_short"
+        elif field == "workshop":
+            tally.workshop_minutes += minutes or 0
         setattr(tally, field, getattr(tally, field) + 1)
     return tallies
 
@@ -418,38 +421,26 @@ class EligibilityPreview:
         return lacks
 
 
-def _participation(initiative):
-    present = Q(attendances__status=AttendanceStatus.PRESENT, attendances__session__event__initiative=initiative)
-    return {
-        "launch_present": Count("attendances", filter=present & Q(attendances__session__event__kind=EventKind.LAUNCH)),
-        "workshop_present": Count(
-            "attendances", filter=present & Q(attendances__session__event__kind=EventKind.WORKSHOP)
-        ),
-        "workshop_minutes": Sum(
-            "attendances__minutes", filter=present & Q(attendances__session__event__kind=EventKind.WORKSHOP)
-        ),
-    }
-
-
-def _preview_from(official, initiative):
+def _preview_from(official, initiative, tally):
     return EligibilityPreview(
         official=official,
         initiative=initiative,
         launch_required=initiative.require_launch,
-        took_part_in_launch=official.launch_present > 0,
-        workshop_sessions=official.workshop_present,
-        workshop_minutes=official.workshop_minutes or 0,
+        took_part_in_launch=tally.launch > 0,
+        workshop_sessions=tally.workshop,
+        workshop_minutes=tally.workshop_minutes,
         min_workshop_sessions=initiative.min_workshop_sessions,
     )
 
 
 def eligibility_preview(official, initiative):
-    """The rule for one official, in one query."""
-    row = Official.objects.filter(pk=official.pk).annotate(**_participation(initiative)).get()
-    return _preview_from(row, initiative)
+    """The rule for one official (the same tallies as the certificates' eligibility), in one query."""
+    tally = attendance_tallies(initiative, officials=[official.pk]).get(official.pk, AttendanceTally())
+    return _preview_from(official, initiative, tally)
 
 
 def eligibility_previews(officials, initiative):
-    """The rule for many officials (a queryset), in one query whatever their number."""
-    rows = officials.select_related("local_government").annotate(**_participation(initiative))
-    return [_preview_from(row, initiative) for row in rows]
+    """The rule for many officials (a queryset), in two queries whatever their number."""
+    rows = list(officials.select_related("local_government"))
+    tallies = attendance_tallies(initiative, officials=[row.pk for row in rows])
+    return [_preview_from(row, initiative, tallies.get(row.pk, AttendanceTally())) for row in rows]

@@ -63,7 +63,7 @@ def test_eligibility_preview_counts_only_this_initiative(cohort):
     assert eligibility_preview(w["a"], w["initiative"]).took_part_in_launch is False
 
 
-def test_eligibility_previews_cost_one_query_for_many(cohort):
+def test_eligibility_previews_cost_two_queries_for_many(cohort):
     w = cohort
     government = f.make_government("AR")
     many = Official.objects.bulk_create(
@@ -75,7 +75,7 @@ def test_eligibility_previews_cost_one_query_for_many(cohort):
     with CaptureQueriesContext(connection) as queries:
         previews = eligibility_previews(Official.objects.filter(local_government=government), w["initiative"])
         launch = sum(1 for p in previews if p.took_part_in_launch)
-    assert (len(previews), launch, len(queries)) == (50, 5, 1)
+    assert (len(previews), launch, len(queries)) == (50, 5, 2)
 
 
 def test_eligibility_fragment_renders_for_the_official(cohort):
@@ -121,3 +121,15 @@ def test_official_change_page_shows_eligibility_per_initiative(client, cohort):
     content = response.content.decode()
     assert "Eligibility preview" in content
     assert "Take part in 2 more workshop sessions." in content
+
+
+def test_eligibility_preview_agrees_with_certificates_when_present_too_briefly(attendance_world):
+    """A row marked present by hand with minutes under the threshold does not count, here as in certificates."""
+    from certificates.eligibility import eligibility_rows
+
+    w = attendance_world
+    official = w["a"]
+    f.attend(official, w["session"], minutes=30)  # 30 of 120 minutes: under 75 %
+    preview = eligibility_preview(official, w["initiative"])
+    (row,) = [r for r in eligibility_rows(w["initiative"], Official.objects.filter(pk=official.pk))]
+    assert (preview.took_part_in_launch, row.eligible) == (False, False)
