@@ -131,5 +131,5 @@ def test_eligibility_preview_agrees_with_certificates_when_present_too_briefly(a
     official = w["a"]
     f.attend(official, w["session"], minutes=30)  # 30 of 120 minutes: under 75 %
     preview = eligibility_preview(official, w["initiative"])
-    (row,) = [r for r in eligibility_rows(w["initiative"], Official.objects.filter(pk=official.pk))]
+    (row,) = eligibility_rows(w["initiative"], Official.objects.filter(pk=official.pk))
     assert (preview.took_part_in_launch, row.eligible) == (False, False)
