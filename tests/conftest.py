@@ -2,6 +2,7 @@ import importlib
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +11,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english():
+    """For a test that reads the English source strings outside a request: the default language is Spanish."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

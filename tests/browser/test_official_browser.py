@@ -162,7 +162,7 @@ def test_browser_accept_invitation_switch_language_phone_width(
     page.fill("#id_password2", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    assert page.locator("h1").inner_text() == "Welcome, Ana"
+    assert page.locator("h1").inner_text() == "Bienvenido/a, Ana"  # Spanish, as the page's lang says
     check_page(page, html_sources)
     official.refresh_from_db()
     assert official.user.check_password(PASSWORD)

@@ -28,6 +28,7 @@ def test_eligibility_full_attendance_is_eligible():
     assert (row.eligible, row.by_rule, row.reasons, row.overridden) == (True, True, [], False)
 
 
+@pytest.mark.usefixtures("english")
 def test_eligibility_without_launch_says_so():
     initiative, _launch, sessions = cohort()
     ana = f.make_official(first_name="Ana")
@@ -38,6 +39,7 @@ def test_eligibility_without_launch_says_so():
     assert (row.eligible, row.reasons) == (False, ["no attendance at the launch"])
 
 
+@pytest.mark.usefixtures("english")
 def test_eligibility_one_of_two_workshop_sessions_says_so():
     initiative, launch, sessions = cohort(min_workshop_sessions=2)
     ana = f.make_official(first_name="Ana")
@@ -48,6 +50,7 @@ def test_eligibility_one_of_two_workshop_sessions_says_so():
     assert rows_by_name(initiative)["Ana"].reasons == ["1 of 2 workshop sessions"]
 
 
+@pytest.mark.usefixtures("english")
 def test_eligibility_invited_but_absent_lists_both_reasons():
     initiative, _launch, _sessions = cohort()
     f.invite(f.make_official(first_name="Ana"), initiative)
@@ -57,6 +60,7 @@ def test_eligibility_invited_but_absent_lists_both_reasons():
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_eligibility_minutes_below_threshold_do_not_count():
     initiative, launch, sessions = cohort(attendance_threshold_percent=75)
     ana = f.make_official(first_name="Ana")
@@ -72,6 +76,7 @@ def test_eligibility_minutes_below_threshold_do_not_count():
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_eligibility_short_launch_says_so():
     initiative, launch, sessions = cohort(attendance_threshold_percent=75)
     ana = qualify(f.make_official(first_name="Ana"), launch, [], initiative)
@@ -161,6 +166,7 @@ def test_eligibility_for_country_staff_shows_only_their_country():
     assert [row.official.first_name for row in rows] == ["João"]
 
 
+@pytest.mark.usefixtures("english")
 def test_eligibility_reasons_for_three_required_sessions():
     initiative = f.make_initiative(min_workshop_sessions=3)
     assert reasons_not_met(initiative, AttendanceTally(launch=1, workshop=2)) == ["2 of 3 workshop sessions"]

@@ -3,6 +3,7 @@ import hashlib
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from certificates.enums import BatchStatus, ItemStatus, RecognitionKind
 from certificates.models import IssuanceBatch, IssuanceItem, Recognition
@@ -95,6 +96,7 @@ def test_issuance_to_a_selection_issues_only_them_and_their_government(world, dj
     ]
 
 
+@pytest.mark.usefixtures("english")
 def test_issuance_of_nobody_eligible_in_selection_is_refused(world, django_capture_on_commit_callbacks):
     with pytest.raises(CertificateError) as error:
         issue(world, django_capture_on_commit_callbacks, official_ids=[world["absent"].pk])
@@ -143,11 +145,12 @@ def test_issuance_records_the_reason_of_each_failure(world, django_capture_on_co
 
     monkeypatch.setattr(pdf, "render_recognition_pdfs", batch_fails)
     monkeypatch.setattr(pdf, "render_recognition_pdf", broken_for_ana)
-    batch = issue(world, django_capture_on_commit_callbacks)
+    with translation.override("es"):  # the worker has no request: it writes in the default language, Spanish
+        batch = issue(world, django_capture_on_commit_callbacks)
     assert (batch.done, batch.failed) == (3, 1)
     failed = IssuanceItem.objects.get(status=ItemStatus.FAILED)
     assert failed.official == world["ana"]
-    assert failed.error == "The PDF could not be made: disk full"
+    assert failed.error == "No se pudo generar el PDF: disk full"
 
     monkeypatch.setattr(pdf, "render_recognition_pdf", real)
     from certificates.services import resume_issuance
@@ -202,6 +205,7 @@ def test_issuance_unexpected_error_fails_the_chunk_with_its_reason(world, monkey
 
     monkeypatch.setattr(services, "_claim_chunk", broken)
     batch = start_issuance(initiative=world["initiative"], by=world["regional"])
-    batch = process_issuance(batch_id=batch.pk)
+    with translation.override("es"):  # the worker has no request: it writes in the default language, Spanish
+        batch = process_issuance(batch_id=batch.pk)
     assert (batch.status, batch.done, batch.failed) == (BatchStatus.FINISHED, 0, 4)
-    assert set(IssuanceItem.objects.values_list("error", flat=True)) == {"Unexpected error: database went away"}
+    assert set(IssuanceItem.objects.values_list("error", flat=True)) == {"Error inesperado: database went away"}

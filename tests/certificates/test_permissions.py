@@ -208,6 +208,7 @@ def test_certificates_revoke_action_asks_reason_then_revokes(client, world, djan
                 "apply": "1",
                 "reason": "Duplicado",
             },
+            HTTP_ACCEPT_LANGUAGE="es",
         )
     assert response.status_code == 302
     recognition.refresh_from_db()
@@ -216,7 +217,7 @@ def test_certificates_revoke_action_asks_reason_then_revokes(client, world, djan
         "Duplicado",
         world["regional"],
     )
-    assert LogEntry.objects.get(object_id=str(recognition.pk)).change_message == "Revoked: Duplicado"
+    assert LogEntry.objects.get(object_id=str(recognition.pk)).change_message == "Revocado: Duplicado"
     assert [m.to for m in mail.outbox] == [[world["a"]["official"].email]]
     assert Recognition.objects.filter(pk=recognition.pk).exists()
 
