@@ -57,6 +57,8 @@ def test_demo_launch_figures_match_report():
     figures = stage_figures(demo_initiative(), EventKind.LAUNCH)
     assert (figures.people, figures.governments, figures.countries) == (38, 26, 9)
     assert figures.sentence("en") == "38 local authorities representing 26 local governments of 9 countries"
+    workshop = stage_figures(demo_initiative(), EventKind.WORKSHOP)
+    assert workshop.sentence("es") == "24 autoridades locales en representación de 16 gobiernos locales de 6 países"
 
 
 @pytest.mark.django_db
@@ -74,7 +76,6 @@ def test_demo_rule_figures_match_workshop():
     assert (figures.people, figures.governments, figures.countries) == (24, 16, 6)
 
 
-@pytest.mark.skip(reason="catalogues compiled in a later commit")
 @pytest.mark.django_db
 def test_demo_sentences_in_three_languages():
     load_demo()
