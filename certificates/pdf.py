@@ -166,8 +166,16 @@ def page_context(recognition):
     }
 
 
-def page_html(recognition, language=None):
-    """One page (a <section>) of `recognition`, in `language` or the recognition's own."""
+STATIC_LAYER, VARIABLE_LAYER, BOTH_LAYERS = "static", "variable", "both"
+
+
+def page_html(recognition, language=None, layer=BOTH_LAYERS):
+    """One page (a <section>) of `recognition`, in `language` or the recognition's own.
+
+    The page is made of two layers with fixed slots: the static one (border, titles, IOM's wording, signatory),
+    shared by every certificate of a kind, language and initiative, and the variable one (the holder's name
+    and position, the date, the QR code and its code). `layer` picks one of them, or both (the whole page).
+    """
     language = language or recognition.language
     template = (
         "certificates/pdf/person.html"
@@ -177,6 +185,8 @@ def page_html(recognition, language=None):
     with translation.override(language):
         context = page_context(recognition)
         context["language"] = language
+        context["static"] = layer in (STATIC_LAYER, BOTH_LAYERS)
+        context["variable"] = layer in (VARIABLE_LAYER, BOTH_LAYERS)
         return render_to_string(template, context)
 
 
@@ -200,20 +210,55 @@ def render_recognition_pdf(recognition, language=None):
 
 
 def render_recognition_pdfs(recognitions):
-    """One PDF per recognition, rendered as one multi-page document, written once (fonts subset and embedded
-    once) and split page by page with pikepdf.
+    """One PDF per recognition, for many recognitions at a time.
 
-    Falls back to one document per recognition should a page not come out as exactly one page.
+    The pages' static layers (as many as there are kinds and languages among the recognitions, usually three)
+    are laid out once, as one small document; the variable layers of all the recognitions as one multi-page
+    document, written once (fonts subset and embedded once). Each PDF is then put together with pikepdf: the
+    static page, with its recognition's variable page drawn over it. Laying out only the holder's own words for
+    each certificate is what makes this several times faster than one document per certificate; the page is the
+    same as render_recognition_pdf's (one template, the same stylesheet and fonts).
+
+    Falls back to one document per recognition should a layer not come out as exactly one page.
     """
     recognitions = list(recognitions)
     if len(recognitions) < 2:
         return [render_recognition_pdf(r) for r in recognitions]
-    document = _document([page_html(r) for r in recognitions], recognitions[0].language)
-    if len(document.pages) != len(recognitions):
+    statics, static_index = [], {}
+    for recognition in recognitions:
+        html = page_html(recognition, layer=STATIC_LAYER)
+        static_index.setdefault(html, len(statics))
+        if static_index[html] == len(statics):
+            statics.append(html)
+    which_static = [static_index[page_html(r, layer=STATIC_LAYER)] for r in recognitions]
+    static_document = _document(statics, recognitions[0].language)
+    variable_document = _document([page_html(r, layer=VARIABLE_LAYER) for r in recognitions], recognitions[0].language)
+    if len(static_document.pages) != len(statics) or len(variable_document.pages) != len(recognitions):
         return [render_recognition_pdf(r) for r in recognitions]
-    pdf = document.write_pdf()
-    del document  # the layout of the whole chunk: let it go before the pages are split
-    return split_pages(pdf, [r.language for r in recognitions])
+    static_pdf, variable_pdf = static_document.write_pdf(), variable_document.write_pdf()
+    del static_document, variable_document  # the layouts: let them go before the PDFs are put together
+    return compose_pages(static_pdf, variable_pdf, which_static, [r.language for r in recognitions])
+
+
+def compose_pages(static_pdf, variable_pdf, which_static, languages):
+    """One PDF per page of `variable_pdf`, each drawn over the page `which_static[i]` of `static_pdf`, with the
+    metadata of `variable_pdf` and its own language. pikepdf (qpdf, in C++) does it in about 3 ms a page."""
+    import pikepdf
+
+    pdfs = []
+    with pikepdf.open(io.BytesIO(static_pdf)) as statics, pikepdf.open(io.BytesIO(variable_pdf)) as variables:
+        info = dict(variables.docinfo.items())
+        for page, static, language in zip(variables.pages, which_static, languages, strict=True):
+            with pikepdf.new() as single:
+                single.pages.append(statics.pages[static])
+                single.pages[0].add_overlay(page)
+                for key, value in info.items():
+                    single.docinfo[key] = value
+                single.Root.Lang = pikepdf.String(language)
+                out = io.BytesIO()
+                single.save(out, compress_streams=True, deterministic_id=True)
+                pdfs.append(out.getvalue())
+    return pdfs
 
 
 def split_pages(pdf, languages):

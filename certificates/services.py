@@ -23,7 +23,7 @@ from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognitio
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 25  # recognitions rendered as one document; small enough that memory stays flat
+CHUNK_SIZE = 50  # recognitions rendered as one batch; small enough that memory stays flat
 
 # The language of a government's recognition: the country's (Portuguese in Brazil, English in Guyana and
 # Suriname, Spanish elsewhere in South America). A person's certificate is in the person's own language.
