@@ -176,8 +176,9 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
 
 
 def _process_chunk(batch, items):
-    """Claim, render, store and announce one chunk: a few transactions for the whole chunk, one WeasyPrint
-    document for all its PDFs. Should anything fail for the chunk as a whole, its items go one by one."""
+    """Claim, render, store and announce one chunk: a few transactions for the whole chunk, its PDFs
+    rendered as one batch (pdf.render_recognition_pdfs). Should anything fail for the chunk as a whole, its
+    items go one by one."""
     from .pdf import render_recognition_pdf, render_recognition_pdfs
 
     try:
