@@ -23,7 +23,7 @@ from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognitio
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 25  # recognitions rendered as one document; small enough that memory stays flat
+CHUNK_SIZE = 50  # recognitions rendered as one batch; small enough that memory stays flat
 
 # The language of a government's recognition: the country's (Portuguese in Brazil, English in Guyana and
 # Suriname, Spanish elsewhere in South America). A person's certificate is in the person's own language.
@@ -176,8 +176,9 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
 
 
 def _process_chunk(batch, items):
-    """Claim, render, store and announce one chunk: a few transactions for the whole chunk, one WeasyPrint
-    document for all its PDFs. Should anything fail for the chunk as a whole, its items go one by one."""
+    """Claim, render, store and announce one chunk: a few transactions for the whole chunk, its PDFs
+    rendered as one batch (pdf.render_recognition_pdfs). Should anything fail for the chunk as a whole, its
+    items go one by one."""
     from .pdf import render_recognition_pdf, render_recognition_pdfs
 
     try:
