@@ -385,3 +385,17 @@ def map_markers(recognized):
             x, y = project(government.longitude, government.latitude)
             markers.append((government, _number(x), _number(y)))
     return markers
+
+
+# The portal's front page
+
+
+def public_home():
+    """The current cohort and every initiative's published material. Two queries."""
+    current = Initiative.objects.order_by("-year", "-pk").first()
+    published = defaultdict(list)
+    for publication in (
+        Publication.objects.published().select_related("initiative").order_by("-initiative__year", "piece")
+    ):
+        published[publication.initiative].append(publication)
+    return {"current_initiative": current, "published": list(published.items())}

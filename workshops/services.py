@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
+from initiative.models import Objective
 
 from .calendar import event_calendar
 from .enums import (
@@ -32,6 +33,7 @@ from .enums import (
     SubmissionStatus,
 )
 from .models import (
+    AlmiAgendaItem,
     AlmiContribution,
     Attendance,
     AttendanceImport,
@@ -732,3 +734,29 @@ def send_event_invitations(*, event, officials, by):
         )
         outcome["updated" if record else "sent"] += 1
     return outcome
+
+
+class AlmiMergeError(Exception):
+    pass
+
+
+def merge_almi_items(*, items, by):
+    """Merge duplicate ALMI agenda items into the first (by position, then id): it gains the others'
+    contributions and objectives, keeps its own title and summary; the others are deleted. One transaction.
+    Raises AlmiMergeError when fewer than two items are given, they belong to different initiatives, or the
+    user is not regional staff."""
+    if not is_regional_staff(by):
+        raise AlmiMergeError(_("Only regional staff can merge agenda items."))
+    with transaction.atomic():
+        items = list(
+            AlmiAgendaItem.objects.select_for_update().filter(pk__in=[i.pk for i in items]).order_by("position", "pk")
+        )
+        if len(items) < 2:
+            raise AlmiMergeError(_("Choose two or more agenda items to merge."))
+        if len({item.initiative_id for item in items}) > 1:
+            raise AlmiMergeError(_("Agenda items of different initiatives cannot be merged."))
+        kept, others = items[0], items[1:]
+        kept.contributions.add(*AlmiContribution.objects.filter(agenda_items__in=others).distinct())
+        kept.objectives.add(*Objective.objects.filter(almi_items__in=others).distinct())
+        AlmiAgendaItem.objects.filter(pk__in=[o.pk for o in others]).delete()
+    return kept
