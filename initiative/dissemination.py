@@ -363,14 +363,20 @@ def _number(value):
 
 @cache
 def country_paths():
-    """[(code, name, path d)] of every country, projected once per process."""
+    """[(code, path d)] of every country, projected once per process."""
     data = json.loads(MAP_DATA.read_text())
     paths = []
     for code, rings in data["countries"].items():
         parts = []
         for ring in rings:
-            points = [project(x, y) for x, y in ring]
-            parts.append("M" + " ".join(f"{_number(x)} {_number(y)}" for x, y in points) + "Z")
+            # Whole units (0.1°) are finer than the map is drawn; points that fall together are dropped.
+            points = []
+            for x, y in ring:
+                point = tuple(round(v) for v in project(x, y))
+                if not points or points[-1] != point:
+                    points.append(point)
+            if len(points) >= 3:
+                parts.append("M" + " ".join(f"{x} {y}" for x, y in points) + "Z")
         paths.append((code, "".join(parts)))
     return paths
 
@@ -383,7 +389,7 @@ def map_markers(recognized):
             if government.latitude is None:
                 continue
             x, y = project(government.longitude, government.latitude)
-            markers.append((government, _number(x), _number(y)))
+            markers.append((government, round(x), round(y)))  # 1 unit is 0.1°: enough for a dot, and short
     return markers
 
 
