@@ -312,3 +312,54 @@ def test_publication_admin_action_publishes(world, client):
     )
     assert response.status_code == 302
     assert Publication.objects.get(initiative=world.initiative, piece="almi").is_published is True
+
+
+def test_official_home_peer_learning_fixed_query_count(world, client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    objectives = {o.number: o for o in Objective.objects.all()}
+    client.force_login(world.o2.user)
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for i in range(10):
+        practice = GoodPractice.objects.create(title=f"Práctica extra {i}", description="d")
+        practice.objectives.set([objectives[3 + i]])
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/")
+    assert response.text.count("Práctica extra") == 10
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("official_a", 302),
+        ("official_b", 302),
+        ("country_x", 403),
+        ("country_y", 403),
+        ("regional", 200),
+    ],
+)
+def test_stakeholder_admin_for_regional_staff_only(world, client, role, expected):
+    Stakeholder.objects.create(initiative=world.initiative, name="Red X", email="red@example.org")
+    _login(client, world, role)
+    assert client.get(reverse("admin:initiative_stakeholder_changelist")).status_code == expected
+
+
+def test_publication_admin_action_refused_to_country_staff(world, client):
+    client.force_login(world.country_staff_ar)
+    client.post(
+        reverse("admin:initiative_initiative_changelist"),
+        {"action": "publish_almi", "_selected_action": [world.initiative.pk]},
+    )
+    assert Publication.objects.filter(initiative=world.initiative).exists() is False
+
+
+def test_almi_admin_lists_contributions_not_in_any_item(world, client):
+    client.force_login(world.staff)
+    response = client.get(reverse("admin:workshops_almicontribution_changelist") + "?in_item=no")
+    assert response.status_code == 200
+    assert "Moradia" in response.text
+    assert "Falta de datos" not in response.text
