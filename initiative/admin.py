@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -85,12 +86,29 @@ class InitiativeAdmin(ScopedAdmin):
     list_filter = ["stage", "year"]
     search_fields = ["name", "region"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["stage"]
+    readonly_fields = ["stage", "dissemination_pages"]
     inlines = [StageTransitionInline, PublicationInline]
     actions = [
         *[_publication_action(piece, published) for piece in Piece.values for published in (True, False)],
         "send_dissemination_email",
     ]
+
+    @admin.display(description=gettext_lazy("dissemination pages"))
+    def dissemination_pages(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        links = [
+            (reverse(name, args=[obj.slug]), label)
+            for name, label in [
+                ("initiative:detail", _("Figures and stages")),
+                ("initiative:automapeo", Piece.AUTOMAPEO.label),
+                ("initiative:almi", Piece.ALMI.label),
+                ("initiative:recognized", Piece.RECOGNIZED.label),
+                ("initiative:questionnaires", _("Questionnaires")),
+                ("initiative:report", _("Report (PDF)")),
+            ]
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def has_publish_permission(self, request):
         return is_regional_staff(request.user)
@@ -117,7 +135,7 @@ class InitiativeAdmin(ScopedAdmin):
 
     change_form_template = "admin/initiative/initiative/change_form.html"
     fieldsets = [
-        (None, {"fields": ["name", "slug", "year", "region", "description", "stage"]}),
+        (None, {"fields": ["name", "slug", "year", "region", "description", "stage", "dissemination_pages"]}),
         (
             gettext_lazy("Certification rule"),
             {"fields": ["require_launch", "min_workshop_sessions", "attendance_threshold_percent"]},

@@ -227,8 +227,8 @@ def test_public_pdf_names_only_consenting(world, client):
     assert "Recognized Champion Local Authorities" in text
 
 
-@pytest.mark.parametrize(("language", "heading"), [("es", "Etapas"), ("pt-br", "Etapas"), ("en", "Stages")])
-def test_report_pdf_in_three_languages(world, client, language, heading):
+@pytest.mark.parametrize("language", ["es", "pt-br", "en"])
+def test_report_pdf_in_three_languages(world, client, language):
     client.force_login(world.staff)
     response = client.get(reverse("initiative:report", args=[world.initiative.slug]) + f"?lang={language}")
     assert response["Content-Language"] == language
@@ -363,3 +363,10 @@ def test_almi_admin_lists_contributions_not_in_any_item(world, client):
     assert response.status_code == 200
     assert "Moradia" in response.text
     assert "Falta de datos" not in response.text
+
+
+def test_initiative_admin_links_dissemination_pages(world, client):
+    client.force_login(world.staff)
+    response = client.get(reverse("admin:initiative_initiative_change", args=[world.initiative.pk]))
+    assert response.status_code == 200
+    assert reverse("initiative:recognized", args=[world.initiative.slug]) in response.text
