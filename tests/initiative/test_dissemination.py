@@ -384,3 +384,65 @@ def test_dissemination_email_admin_action_sends(world, client):
     )
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == sorted(o.email for o in (world.o1, world.o2, world.o3, world.o4))
+
+
+def test_map_page_extrapolates_under_300_kb_for_2000_governments(world, client):
+    """The measure itself is bench/map_page.py (2,000 governments of generate_region: 287,401 bytes); this
+    guards it on a region of the same shape (names of about 24 characters, three consenting officials named
+    for every four governments, as generate_region's 3,017 officials half of whom consent): what each
+    government adds, times 2,000, stays under 300 KB."""
+    from django.utils import timezone
+
+    from authorities.models import LocalGovernment, Official
+    from certificates.enums import RecognitionKind
+    from certificates.models import Recognition
+
+    set_publication(initiative=world.initiative, piece=Piece.RECOGNIZED, published=True, by=world.staff)
+    url = reverse("initiative:recognized", args=[world.initiative.slug])
+    before = len(client.get(url).content)
+    count = 200
+    governments = LocalGovernment.objects.bulk_create(
+        LocalGovernment(name=f"Municipio de Prueba {i:04d}", country="PE", latitude=-12 - i / 100, longitude=-77)
+        for i in range(count)
+    )
+    officials = Official.objects.bulk_create(
+        Official(
+            first_name="Nombre",
+            last_name=f"Apellido {i:04d}",
+            email=f"p{i}@example.org",
+            local_government=g,
+            public_consent=True,
+        )
+        for i, g in enumerate(governments)
+        if i % 4
+    )
+    now = timezone.now()
+    Recognition.objects.bulk_create(
+        [
+            Recognition(
+                initiative=world.initiative,
+                kind=RecognitionKind.GOVERNMENT,
+                local_government=g,
+                holder_name=g.name,
+                issued_at=now,
+                issued_by=world.staff,
+                code=f"G{i:011d}",
+            )
+            for i, g in enumerate(governments)
+        ]
+        + [
+            Recognition(
+                initiative=world.initiative,
+                kind=RecognitionKind.PERSON,
+                official=o,
+                holder_name=o.full_name,
+                issued_at=now,
+                issued_by=world.staff,
+                code=f"P{i:011d}",
+            )
+            for i, o in enumerate(officials)
+        ]
+    )
+    after = len(client.get(url).content)
+    per_government = (after - before) / count
+    assert before + per_government * 2000 < 300_000, before + per_government * 2000
