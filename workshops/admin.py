@@ -44,6 +44,7 @@ from .services import (
     confirm_attendance_import,
     discard_attendance_import,
     effective_official,
+    group_almi_contributions,
     meets_threshold,
     merge_almi_items,
     record_attendance,
@@ -503,6 +504,20 @@ class AlmiContributionAdmin(ScopedAdmin):
     list_filter = ["initiative", "kind", InAgendaItemFilter, country_filter("local_government__country")]
     search_fields = ["text", "local_government__name"]
     autocomplete_fields = ["local_government", "initiative", "author", "objectives"]
+
+    actions = ["group_into_item"]
+
+    @admin.action(description=_("Group the selected into a new ALMI agenda item"))
+    def group_into_item(self, request, queryset):
+        try:
+            item = group_almi_contributions(contributions=list(queryset), by=request.user)
+        except AlmiMergeError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(
+            request, gettext("Agenda item “%(item)s” made: give it its title and summary.") % {"item": item}
+        )
+        return redirect(reverse("admin:workshops_almiagendaitem_change", args=[item.pk]))
 
     @admin.display(description=_("text"))
     def short_text(self, obj):

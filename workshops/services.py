@@ -760,3 +760,32 @@ def merge_almi_items(*, items, by):
         kept.objectives.add(*Objective.objects.filter(almi_items__in=others).distinct())
         AlmiAgendaItem.objects.filter(pk__in=[o.pk for o in others]).delete()
     return kept
+
+
+def group_almi_contributions(*, contributions, by):
+    """Make a new ALMI agenda item of the given contributions (of one initiative), titled after the first one's
+    text and of its kind, with the objectives they are tagged with; staff then edit its title and summary.
+    Raises AlmiMergeError when none is given, they belong to different initiatives, or the user is not
+    regional staff."""
+    if not is_regional_staff(by):
+        raise AlmiMergeError(_("Only regional staff can group contributions."))
+    contributions = sorted(contributions, key=lambda c: (c.created, c.pk))
+    if not contributions:
+        raise AlmiMergeError(_("Choose the contributions to group."))
+    if len({c.initiative_id for c in contributions}) > 1:
+        raise AlmiMergeError(_("Contributions of different initiatives cannot be grouped together."))
+    first = contributions[0]
+    base = " ".join(first.text.split())[:80] or _("New agenda item")
+    with transaction.atomic():
+        taken = set(
+            AlmiAgendaItem.objects.filter(initiative_id=first.initiative_id, title__startswith=base).values_list(
+                "title", flat=True
+            )
+        )
+        title, number = base, 2
+        while title in taken:
+            title, number = f"{base} ({number})", number + 1
+        item = AlmiAgendaItem.objects.create(initiative_id=first.initiative_id, title=title, kind=first.kind)
+        item.contributions.set(contributions)
+        item.objectives.set(Objective.objects.filter(almi_contributions__in=contributions).distinct())
+    return item

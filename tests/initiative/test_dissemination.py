@@ -446,3 +446,26 @@ def test_map_page_extrapolates_under_300_kb_for_2000_governments(world, client):
     after = len(client.get(url).content)
     per_government = (after - before) / count
     assert before + per_government * 2000 < 300_000, before + per_government * 2000
+
+
+def test_group_contributions_admin_action_makes_item(world, client):
+    c4 = world.contributions[3]
+    client.force_login(world.staff)
+    response = client.post(
+        reverse("admin:workshops_almicontribution_changelist"),
+        {"action": "group_into_item", "_selected_action": [c4.pk]},
+    )
+    item = AlmiAgendaItem.objects.get(contributions=c4)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:workshops_almiagendaitem_change", args=[item.pk])
+    assert (item.title, item.kind, item.initiative) == ("Moradia", "challenge", world.initiative)
+    assert list(unassigned_contributions(world.initiative)) == []
+
+
+def test_group_contributions_refused_to_country_staff(world, client):
+    client.force_login(world.country_staff_ar)
+    client.post(
+        reverse("admin:workshops_almicontribution_changelist"),
+        {"action": "group_into_item", "_selected_action": [world.contributions[0].pk]},  # of Argentina
+    )
+    assert AlmiAgendaItem.objects.filter(contributions=world.contributions[0]).count() == 2  # as before
