@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("authorities.urls")),
     path("", include("workshops.urls")),
     path("", include("certificates.urls")),
+    path("", include("initiative.urls")),
 ]

@@ -44,9 +44,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.official is None:
+            from initiative.dissemination import public_home
+
+            context.update(public_home())
             return context
         from authorities.preferences import time_zone_name
         from authorities.queries import current_initiative
+        from initiative.dissemination import peer_learning
         from workshops.models import Registration
         from workshops.queries import expected_of, timeline, workshop_editions
 
@@ -63,6 +67,7 @@ class HomeView(TemplateView):
             )
             context.update(
                 timeline=timeline(initiative),
+                peer_learning=peer_learning(self.official.local_government, initiative),
                 tasks=[(task, task_url(task.key)) for task in tasks],
                 registration=registration,
             )

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -9,8 +10,18 @@ from django.views.decorators.http import require_POST
 from alp_portal.admin import ScopedAdmin, ScopedTabularInline
 from alp_portal.roles import is_regional_staff
 
-from .enums import Stage
-from .models import GoodPractice, GuidingPrinciple, Initiative, Objective, Resource, StageTransition
+from .enums import Piece, Stage
+from .models import (
+    GoodPractice,
+    GuidingPrinciple,
+    Initiative,
+    Objective,
+    Publication,
+    Resource,
+    StageTransition,
+    Stakeholder,
+)
+from .services import PublicationError, set_publication
 from .stages import StageError, advance_stage, initiative_figures, stage_overview
 
 
@@ -27,17 +38,104 @@ class StageTransitionInline(ScopedTabularInline):
         return False
 
 
+class PublicationInline(ScopedTabularInline):
+    model = Publication
+    fields = ["piece", "is_published", "published_at", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False  # written by the publish and withdraw actions only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _publication_action(piece, published):
+    def action(modeladmin, request, queryset):
+        for initiative in queryset:
+            try:
+                set_publication(initiative=initiative, piece=piece, published=published, by=request.user)
+            except PublicationError as error:
+                modeladmin.message_user(request, str(error), messages.ERROR)
+            else:
+                text = (
+                    _("“%(piece)s” of “%(initiative)s” is published.")
+                    if published
+                    else _("“%(piece)s” of “%(initiative)s” is withdrawn: only staff and participants see it.")
+                )
+                modeladmin.message_user(
+                    request, text % {"piece": Piece(piece).label, "initiative": initiative}, messages.SUCCESS
+                )
+
+    verb = "publish" if published else "withdraw"
+    action.__name__ = f"{verb}_{piece}"
+    label = Piece(piece).label
+    if published:
+        action.short_description = gettext_lazy("Publish: %(piece)s") % {"piece": label}
+    else:
+        action.short_description = gettext_lazy("Withdraw: %(piece)s") % {"piece": label}
+    action.allowed_permissions = ("publish",)
+    return action
+
+
 @admin.register(Initiative)
 class InitiativeAdmin(ScopedAdmin):
     list_display = ["name", "year", "region", "stage"]
     list_filter = ["stage", "year"]
     search_fields = ["name", "region"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["stage"]
-    inlines = [StageTransitionInline]
+    readonly_fields = ["stage", "dissemination_pages"]
+    inlines = [StageTransitionInline, PublicationInline]
+    actions = [
+        *[_publication_action(piece, published) for piece in Piece.values for published in (True, False)],
+        "send_dissemination_email",
+    ]
+
+    @admin.display(description=gettext_lazy("dissemination pages"))
+    def dissemination_pages(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        links = [
+            (reverse(name, args=[obj.slug]), label)
+            for name, label in [
+                ("initiative:detail", _("Figures and stages")),
+                ("initiative:automapeo", Piece.AUTOMAPEO.label),
+                ("initiative:almi", Piece.ALMI.label),
+                ("initiative:recognized", Piece.RECOGNIZED.label),
+                ("initiative:questionnaires", _("Questionnaires")),
+                ("initiative:report", _("Report (PDF)")),
+            ]
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def has_publish_permission(self, request):
+        return is_regional_staff(request.user)
+
+    @admin.action(description=gettext_lazy("Send the dissemination e-mail"), permissions=["publish"])
+    def send_dissemination_email(self, request, queryset):
+        from .tasks import send_dissemination_email_task
+
+        for initiative in queryset:
+            if not Publication.objects.filter(initiative=initiative).published().exists():
+                self.message_user(
+                    request,
+                    _("Nothing of “%(initiative)s” is published: publish something first.")
+                    % {"initiative": initiative},
+                    messages.ERROR,
+                )
+                continue
+            send_dissemination_email_task.enqueue(initiative.pk, request.user.pk)
+            self.message_user(
+                request,
+                _("The dissemination e-mail of “%(initiative)s” is on its way.") % {"initiative": initiative},
+                messages.SUCCESS,
+            )
+
     change_form_template = "admin/initiative/initiative/change_form.html"
     fieldsets = [
-        (None, {"fields": ["name", "slug", "year", "region", "description", "stage"]}),
+        (None, {"fields": ["name", "slug", "year", "region", "description", "stage", "dissemination_pages"]}),
         (
             gettext_lazy("Certification rule"),
             {"fields": ["require_launch", "min_workshop_sessions", "attendance_threshold_percent"]},
@@ -148,3 +246,26 @@ class ResourceAdmin(ScopedAdmin):
     list_select_related = ["initiative"]
     list_filter = ["kind", "language", "is_public", "initiative"]
     search_fields = ["title"]
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(ScopedAdmin):
+    list_display = ["name", "organization", "email", "language", "initiative", "last_emailed_at"]
+    list_select_related = ["initiative"]
+    list_filter = ["initiative", "language"]
+    search_fields = ["name", "organization", "email"]
+
+    def has_module_permission(self, request):
+        return is_regional_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_regional_staff(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_regional_staff(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_regional_staff(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_regional_staff(request.user)

@@ -36,3 +36,11 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
     PORTUGUESE = "pt-br", _("Portuguese (Brazil)")
     ENGLISH = "en", _("English")
+
+
+class Piece(models.TextChoices):
+    """The pieces of the dissemination stage that staff publish or withdraw, each on its own."""
+
+    AUTOMAPEO = "automapeo", _("Automapeo analysis")
+    ALMI = "almi", _("Integrated Local Migration Agenda (ALMI)")
+    RECOGNIZED = "recognized", _("Map and list of recognized authorities")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -11,7 +12,7 @@ from django_countries.fields import CountryField
 from alp_portal.models import TimeStampedModel
 from alp_portal.roles import is_staff_member
 
-from .enums import Language, ResourceKind, Stage
+from .enums import Language, Piece, ResourceKind, Stage
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -250,3 +251,76 @@ class Resource(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class PublicationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Publication(TimeStampedModel):
+    """Whether one piece of an initiative's dissemination is public. Written by `set_publication` only."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="publications", verbose_name=_("initiative")
+    )
+    piece = models.CharField(_("piece"), max_length=20, choices=Piece.choices)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, help_text=_("When it was last published.")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["initiative", "piece"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "piece"], name="publication_once_per_piece"),
+            models.CheckConstraint(condition=Q(piece__in=Piece.values), name="publication_piece_valid"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="publication_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative}: {self.get_piece_display()}"
+
+
+class StakeholderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.all() if is_staff_member(user) else self.none()
+
+
+class Stakeholder(TimeStampedModel):
+    """Someone outside the initiative who receives its dissemination e-mail (a partner, a network, a ministry)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="stakeholders", verbose_name=_("initiative")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
+    last_emailed_at = models.DateTimeField(_("last e-mailed at"), null=True, blank=True, editable=False)
+
+    objects = StakeholderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        ordering = ["initiative", "name"]
+        constraints = [
+            models.UniqueConstraint("initiative", Lower("email"), name="stakeholder_email_once_per_initiative"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

@@ -39,11 +39,14 @@ from .queries import eligibility_previews, import_candidates, roster
 from .resources import AttendanceResource
 from .services import (
     DISMISS,
+    AlmiMergeError,
     AttendanceError,
     confirm_attendance_import,
     discard_attendance_import,
     effective_official,
+    group_almi_contributions,
     meets_threshold,
+    merge_almi_items,
     record_attendance,
     send_event_invitations,
     session_seconds,
@@ -479,13 +482,42 @@ class AutomapeoAdmin(ScopedAdmin):
         Automapeo.objects.filter(pk=form.instance.pk).update(revision=F("revision") + 1, last_saved_by=request.user)
 
 
+class InAgendaItemFilter(admin.SimpleListFilter):
+    title = _("in an agenda item")
+    parameter_name = "in_item"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not yet in any agenda item")), ("yes", _("In an agenda item"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(agenda_items__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(agenda_items__isnull=False).distinct()
+        return queryset
+
+
 @admin.register(AlmiContribution)
 class AlmiContributionAdmin(ScopedAdmin):
     list_display = ["short_text", "kind", "local_government", "initiative", "author"]
     list_select_related = ["local_government", "initiative", "author"]
-    list_filter = ["initiative", "kind", country_filter("local_government__country")]
+    list_filter = ["initiative", "kind", InAgendaItemFilter, country_filter("local_government__country")]
     search_fields = ["text", "local_government__name"]
     autocomplete_fields = ["local_government", "initiative", "author", "objectives"]
+
+    actions = ["group_into_item"]
+
+    @admin.action(description=_("Group the selected into a new ALMI agenda item"))
+    def group_into_item(self, request, queryset):
+        try:
+            item = group_almi_contributions(contributions=list(queryset), by=request.user)
+        except AlmiMergeError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(
+            request, gettext("Agenda item “%(item)s” made: give it its title and summary.") % {"item": item}
+        )
+        return redirect(reverse("admin:workshops_almiagendaitem_change", args=[item.pk]))
 
     @admin.display(description=_("text"))
     def short_text(self, obj):
@@ -499,6 +531,16 @@ class AlmiAgendaItemAdmin(ScopedAdmin):
     list_filter = ["initiative", "kind"]
     search_fields = ["title", "summary", "theme"]
     autocomplete_fields = ["initiative", "objectives", "contributions"]
+    actions = ["merge_items"]
+
+    @admin.action(description=_("Merge the selected duplicates into the first"))
+    def merge_items(self, request, queryset):
+        try:
+            kept = merge_almi_items(items=list(queryset), by=request.user)
+        except AlmiMergeError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, gettext("Merged into “%(item)s”.") % {"item": kept}, messages.SUCCESS)
 
 
 @admin.register(QuestionnaireResponse)

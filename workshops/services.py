@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
+from initiative.models import Objective
 
 from .calendar import event_calendar
 from .enums import (
@@ -32,6 +33,7 @@ from .enums import (
     SubmissionStatus,
 )
 from .models import (
+    AlmiAgendaItem,
     AlmiContribution,
     Attendance,
     AttendanceImport,
@@ -732,3 +734,58 @@ def send_event_invitations(*, event, officials, by):
         )
         outcome["updated" if record else "sent"] += 1
     return outcome
+
+
+class AlmiMergeError(Exception):
+    pass
+
+
+def merge_almi_items(*, items, by):
+    """Merge duplicate ALMI agenda items into the first (by position, then id): it gains the others'
+    contributions and objectives, keeps its own title and summary; the others are deleted. One transaction.
+    Raises AlmiMergeError when fewer than two items are given, they belong to different initiatives, or the
+    user is not regional staff."""
+    if not is_regional_staff(by):
+        raise AlmiMergeError(_("Only regional staff can merge agenda items."))
+    with transaction.atomic():
+        items = list(
+            AlmiAgendaItem.objects.select_for_update().filter(pk__in=[i.pk for i in items]).order_by("position", "pk")
+        )
+        if len(items) < 2:
+            raise AlmiMergeError(_("Choose two or more agenda items to merge."))
+        if len({item.initiative_id for item in items}) > 1:
+            raise AlmiMergeError(_("Agenda items of different initiatives cannot be merged."))
+        kept, others = items[0], items[1:]
+        kept.contributions.add(*AlmiContribution.objects.filter(agenda_items__in=others).distinct())
+        kept.objectives.add(*Objective.objects.filter(almi_items__in=others).distinct())
+        AlmiAgendaItem.objects.filter(pk__in=[o.pk for o in others]).delete()
+    return kept
+
+
+def group_almi_contributions(*, contributions, by):
+    """Make a new ALMI agenda item of the given contributions (of one initiative), titled after the first one's
+    text and of its kind, with the objectives they are tagged with; staff then edit its title and summary.
+    Raises AlmiMergeError when none is given, they belong to different initiatives, or the user is not
+    regional staff."""
+    if not is_regional_staff(by):
+        raise AlmiMergeError(_("Only regional staff can group contributions."))
+    contributions = sorted(contributions, key=lambda c: (c.created, c.pk))
+    if not contributions:
+        raise AlmiMergeError(_("Choose the contributions to group."))
+    if len({c.initiative_id for c in contributions}) > 1:
+        raise AlmiMergeError(_("Contributions of different initiatives cannot be grouped together."))
+    first = contributions[0]
+    base = " ".join(first.text.split())[:80] or _("New agenda item")
+    with transaction.atomic():
+        taken = set(
+            AlmiAgendaItem.objects.filter(initiative_id=first.initiative_id, title__startswith=base).values_list(
+                "title", flat=True
+            )
+        )
+        title, number = base, 2
+        while title in taken:
+            title, number = f"{base} ({number})", number + 1
+        item = AlmiAgendaItem.objects.create(initiative_id=first.initiative_id, title=title, kind=first.kind)
+        item.contributions.set(contributions)
+        item.objectives.set(Objective.objects.filter(almi_contributions__in=contributions).distinct())
+    return item

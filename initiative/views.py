@@ -1,0 +1,169 @@
+"""Public pages of the dissemination stage, and the same pages for staff and participants before publication.
+
+An unpublished piece answers 404 to anyone outside the initiative (a 403 would tell them it exists).
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from .dissemination import (
+    almi_agenda,
+    automapeo_matrix,
+    country_paths,
+    is_participant_or_staff,
+    knowledge_gain,
+    map_markers,
+    map_size,
+    recognized_governments,
+    visible_pieces,
+)
+from .enums import Language, Piece
+from .models import Initiative
+from .stages import initiative_figures
+
+BAR_WIDTH = 300  # SVG units of the longest bar
+
+
+def bars(rows):
+    """[(label, value)] as the rows (label, value, width, y) and height of a horizontal bar chart drawn in SVG."""
+    top = max((value for _, value in rows), default=0) or 1
+    return {
+        "rows": [(label, value, round(BAR_WIDTH * value / top), 24 * i) for i, (label, value) in enumerate(rows)],
+        "height": 24 * len(rows) + 4,
+    }
+
+
+def _initiative(request, slug, piece=None):
+    initiative = get_object_or_404(Initiative, slug=slug)
+    visible, states = visible_pieces(request.user, initiative)
+    if piece is None:
+        if not any(visible.values()):
+            raise Http404("Nothing of this initiative is published.")
+    elif not visible[piece]:
+        raise Http404("Not published.")
+    return initiative, visible, states
+
+
+def _context(initiative, visible, states, piece=None, **extra):
+    return {
+        "initiative": initiative,
+        "visible": visible,
+        "publication": states.get(piece) if piece else None,
+        "states": states,
+        **extra,
+    }
+
+
+@require_GET
+def initiative_page(request, slug):
+    initiative, visible, states = _initiative(request, slug)
+    figures = initiative_figures(initiative)
+    transitions = list(initiative.transitions.order_by("at"))
+    return render(
+        request,
+        "initiative/initiative.html",
+        _context(
+            initiative,
+            visible,
+            states,
+            figures=figures,
+            transitions=transitions,
+            figure_bars=bars([(f.title, f.figures.people) for f in figures]),
+        ),
+    )
+
+
+@require_GET
+def automapeo_page(request, slug):
+    initiative, visible, states = _initiative(request, slug, Piece.AUTOMAPEO)
+    country = request.GET.get("country", "").upper()[:2]
+    matrix = automapeo_matrix(initiative, country=country or None)
+    if country and country not in {code for code, _ in matrix.countries}:
+        country = ""
+        matrix = automapeo_matrix(initiative)
+    return render(
+        request,
+        "initiative/automapeo.html",
+        _context(
+            initiative,
+            visible,
+            states,
+            Piece.AUTOMAPEO,
+            matrix=matrix,
+            country=country,
+            objective_bars=bars([(row.objective.number, row.governments) for row in matrix.rows]),
+        ),
+    )
+
+
+@require_GET
+def almi_page(request, slug):
+    initiative, visible, states = _initiative(request, slug, Piece.ALMI)
+    return render(
+        request,
+        "initiative/almi.html",
+        _context(initiative, visible, states, Piece.ALMI, themes=almi_agenda(initiative)),
+    )
+
+
+@require_GET
+def recognized_page(request, slug):
+    initiative, visible, states = _initiative(request, slug, Piece.RECOGNIZED)
+    recognized = recognized_governments(initiative)
+    width, height = map_size()
+    return render(
+        request,
+        "initiative/recognized.html",
+        _context(
+            initiative,
+            visible,
+            states,
+            Piece.RECOGNIZED,
+            recognized=recognized,
+            map_paths=country_paths(),
+            markers=map_markers(recognized),
+            map_width=width,
+            map_height=height,
+        ),
+    )
+
+
+@require_GET
+def questionnaires_page(request, slug):
+    """The knowledge gain and satisfaction: for staff and the initiative's participants only."""
+    initiative = get_object_or_404(Initiative, slug=slug)
+    if not is_participant_or_staff(request.user, initiative):
+        raise Http404("Not published.")
+    visible, states = visible_pieces(request.user, initiative)
+    gain = knowledge_gain(initiative)
+    return render(
+        request,
+        "initiative/questionnaires.html",
+        _context(
+            initiative,
+            visible,
+            states,
+            gain=gain,
+            gain_bars=bars([(f"{value:+d}" if value else "0", people) for value, people in gain.distribution]),
+            satisfaction_bars=bars([(str(score), people) for score, people in gain.satisfaction]),
+        ),
+    )
+
+
+@require_GET
+def report_pdf(request, slug):
+    """The initiative's report as PDF, in the language asked for (?lang=es|pt-br|en), with what the user may see."""
+    from .report import render_report_pdf
+
+    initiative, visible, _states = _initiative(request, slug)
+    language = request.GET.get("lang") or translation.get_language()
+    if language not in Language.values:
+        language = Language.SPANISH
+    pdf = render_report_pdf(initiative, language=language, pieces={p for p, ok in visible.items() if ok})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{initiative.slug}-{language}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Language"] = language
+    return response
