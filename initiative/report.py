@@ -2,6 +2,9 @@
 and the recognized governments, in one language. Uses the certificates' restricted fetcher and fonts, so that
 nothing in the report can make the renderer read a local file or reach the network."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -18,6 +21,7 @@ from .enums import Piece
 from .stages import initiative_figures
 
 STYLESHEET = "initiative/report.css"
+REPORT_CACHE_SECONDS = 24 * 60 * 60
 
 
 def report_html(initiative, *, language, pieces):
@@ -44,6 +48,18 @@ def report_html(initiative, *, language, pieces):
 
 
 def render_report_pdf(initiative, *, language, pieces):
+    html = report_html(initiative, language=language, pieces=pieces)
+    # Laying out the report of a large region takes seconds: the PDF is kept under the digest of its HTML,
+    # so that any change of the data renders anew while repeated requests cost only the HTML.
+    key = "initiative-report:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _write_pdf(html)
+        cache.set(key, pdf, timeout=REPORT_CACHE_SECONDS)
+    return pdf
+
+
+def _write_pdf(html):
     from weasyprint import CSS, HTML
 
     from certificates.pdf import STATIC_PREFIX, _renderer, read_static
@@ -55,7 +71,6 @@ def render_report_pdf(initiative, *, language, pieces):
         url_fetcher=fetcher,
         font_config=font_config,
     )
-    html = report_html(initiative, language=language, pieces=pieces)
     return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).write_pdf(
         stylesheets=[stylesheet], font_config=font_config
     )

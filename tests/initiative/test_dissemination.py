@@ -245,6 +245,22 @@ def test_public_pdf_leaves_out_unpublished_pieces(world, client):
     assert "Rosario" not in text
 
 
+def test_report_pdf_is_rendered_once_until_its_content_changes(world, client, monkeypatch):
+    from initiative import report
+
+    rendered = []
+    write_pdf = report._write_pdf
+    monkeypatch.setattr(report, "_write_pdf", lambda html: rendered.append(html) or write_pdf(html))
+    url = reverse("initiative:report", args=[world.initiative.slug]) + "?lang=es"
+    set_publication(initiative=world.initiative, piece=Piece.AUTOMAPEO, published=True, by=world.staff)
+    first = client.get(url).content
+    assert client.get(url).content == first
+    assert len(rendered) == 1
+    set_publication(initiative=world.initiative, piece=Piece.RECOGNIZED, published=True, by=world.staff)
+    assert "Rosario" in _pdf_text(client.get(url).content)
+    assert len(rendered) == 2
+
+
 # Query counts
 
 
