@@ -30,5 +30,10 @@ def test_browser_public_pages_pass_checks(live_server, phone, html_sources):  # 
     # The markers are links named by their government, reached with the keyboard.
     marker = phone.locator("svg.map a").first
     marker.focus()
-    assert phone.evaluate("document.activeElement.querySelector('title').textContent") in ("Rosario", "São Paulo")
+    name = phone.evaluate("document.activeElement.querySelector('title').textContent")
+    assert name in ("Rosario", "São Paulo")
+    # ... and their name shows beside the map while they have the focus.
+    assert phone.locator(".map-label").inner_text() == name
+    marker.blur()
+    assert phone.locator(".map-label").is_hidden()
     assert html_sources.vnu_errors() == []
