@@ -32,3 +32,20 @@ def _reference_data_in_transactional_tests(request):
 
     reference_data = importlib.import_module("initiative.migrations.0002_reference_data")
     reference_data.load(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The live server answers the browser in threads of its own; a request still running when the session
+    ends (an autosave, say) keeps a PostgreSQL connection open and the test database could not be dropped.
+    End those sessions before the database is torn down."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
