@@ -138,7 +138,11 @@ def official_for_user(user):
     """The official behind a portal user, with their government, or None (anonymous, staff, no official)."""
     if not user.is_authenticated:
         return None
-    return Official.objects.select_related("local_government").filter(user=user).first()
+    official = Official.objects.select_related("local_government").filter(user=user).first()
+    if official is not None:
+        # Kept on the user, so that `user.official` (the navigation asks it) costs no second query.
+        Official.user.field.remote_field.set_cached_value(user, official)
+    return official
 
 
 def submissions_closed_at(initiative):
