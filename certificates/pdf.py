@@ -6,11 +6,12 @@ and fetches through `StaticOnlyFetcher`: our own static files and nothing else, 
 certificate can make the renderer read a local file or reach the network.
 
 Many certificates at a time (render_recognition_pdfs) are made in two layers: what a batch's pages share
-(border, titles, IOM's wording, date, signatory) laid out once, the holders' own words (name, position, QR code)
-as one multi-page document, and each page put together with pikepdf. That is about 2.5 times the one-by-one
-rate by CPU time, end to end (see bench/issue_certificates.py and bench/results/certificates.txt); the pages
-come out the same as one by one (tests/certificates/test_pdf.py compares them as pictures). Batched PDFs are
-bigger (about 100 KB against 20): their fonts are subset for the whole batch, once per layer.
+(border, titles, IOM's wording, date, signatory, the verification page's address) laid out once, the holders'
+own words (name, position, QR code and its code) as one multi-page document, and each page put together with
+pikepdf. That is about 3 times the one-by-one rate by CPU time, end to end (see bench/issue_certificates.py and
+bench/results/certificates.txt); the pages come out the same as one by one (tests/certificates/test_pdf.py
+compares them as pictures). Batched PDFs are a little bigger (about 27 KB against 19): their fonts are subset
+for the whole batch, once per layer.
 """
 
 import atexit
@@ -131,10 +132,13 @@ def qr_png(url):
 
 
 def name_size_class(name):
-    """A smaller type for long names, so that a name of 60 characters stays on one line."""
+    """A smaller type for longer names: a name of 60 characters stays on one line, and the longest the form
+    takes (301 characters) stays in the holder's slot of the page."""
     length = len(name)
+    if length > 100:
+        return "name-xxxl"
     if length > 60:
-        return "name-xxl"  # longer than the form allows today: may wrap onto a second line
+        return "name-xxl"  # may wrap onto a second line
     if length > 45:
         return "name-xl"
     if length > 30:
@@ -142,28 +146,39 @@ def name_size_class(name):
     return "name-m"
 
 
+def role_size_class(role):
+    """The line under the name (position, government, country): up to 190 characters in two lines at the
+    normal size, smaller beyond, so that it stays in the holder's slot."""
+    length = len(role)
+    if length > 300:
+        return "role-xs"
+    if length > 190:
+        return "role-s"
+    return ""
+
+
 def page_context(recognition):
     initiative = recognition.initiative
     if recognition.kind == RecognitionKind.PERSON:
         official = recognition.official
         government = official.local_government
-        position = official.position
+        role = f"{official.position} · " if official.position else ""
+        role += f"{government.name}, {government.country.name}"
     else:
         government = recognition.local_government
-        position = ""
-    url = verification_url(recognition.code)
+        role = f"{government.region}, " if government.region else ""
+        role += government.country.name
     return {
         "recognition": recognition,
         "holder_name": recognition.holder_name,
         "name_size": name_size_class(recognition.holder_name),
-        "position": position,
-        "government": government,
-        "country": government.country.name,
+        "role": role,
+        "role_size": role_size_class(role),
         "initiative": initiative,
         "issued_at": recognition.issued_at,
         "signatory_name": initiative.signatory_name,
         "signatory_title": initiative.signatory_title,
-        "verify_url": url,
+        "verify_form_url": settings.SITE_URL.rstrip("/") + reverse("certificates:verify_form"),
         "qr_url": f"{QR_PREFIX}{recognition.code}.png",
         "code": recognition.code,
     }
@@ -175,9 +190,10 @@ STATIC_LAYER, VARIABLE_LAYER, BOTH_LAYERS = "static", "variable", "both"
 def page_html(recognition, language=None, layer=BOTH_LAYERS):
     """One page (a <section>) of `recognition`, in `language` or the recognition's own.
 
-    The page is made of two layers with fixed slots: the static one (border, titles, IOM's wording, signatory),
-    shared by every certificate of a kind, language and initiative, and the variable one (the holder's name
-    and position, the date, the QR code and its code). `layer` picks one of them, or both (the whole page).
+    The page is made of two layers: the static one (border, titles, IOM's wording, date, signatory, the
+    verification page's address), shared by every certificate of a kind, language, initiative and day of issue,
+    and the variable one (the holder's name and position, the QR code and its code) at fixed places. `layer`
+    picks one of them, or both (the whole page).
     """
     language = language or recognition.language
     template = (
@@ -242,7 +258,7 @@ def render_recognition_pdfs(recognitions):
 
 def compose_pages(static_pdf, variable_pdf, which_static, languages):
     """One PDF per page of `variable_pdf`, each drawn over the page `which_static[i]` of `static_pdf`, with the
-    metadata of `variable_pdf` and its own language. pikepdf (qpdf, in C++) does it in about 3 ms a page."""
+    metadata of `variable_pdf` and its own language. pikepdf (qpdf, in C++) does it in about 2 ms a page."""
     import pikepdf
 
     pdfs = []
@@ -252,6 +268,9 @@ def compose_pages(static_pdf, variable_pdf, which_static, languages):
             with pikepdf.new() as single:
                 single.pages.append(statics.pages[static])
                 single.pages[0].add_overlay(page)
+                # WeasyPrint gives all the pages of a document one dictionary of resources: without this, each
+                # PDF would carry every QR code of its batch (other holders' verification codes).
+                single.remove_unreferenced_resources()
                 for key, value in info.items():
                     single.docinfo[key] = value
                 single.Root.Lang = pikepdf.String(language)

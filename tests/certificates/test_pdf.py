@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -12,10 +13,16 @@ from certificates.models import Recognition
 from certificates.pdf import (
     QR_DARK,
     QR_MASK,
+    STATIC_LAYER,
+    VARIABLE_LAYER,
+    _document,
     make_fetcher,
+    page_html,
+    qr_png,
     read_static,
     render_recognition_pdf,
     render_recognition_pdfs,
+    verification_url,
 )
 from tests import factories as f
 from tests.certificates.helpers import flat, pdf_text
@@ -84,7 +91,7 @@ def test_pdf_person_certificate_has_name_code_and_language(initiative, tmp_path,
     text = flat(pdf_text(render_recognition_pdf(recognition), tmp_path))
     assert "Ana Núñez" in text
     assert recognition.code in text
-    assert f"/verify/{recognition.code}/" in text
+    assert "http://localhost:8000/verify/" in text  # where to type the code
     assert date_words in text
     assert "ALP América del Sur 2023" in text
     assert "Marcelo Pisani" in text
@@ -226,3 +233,85 @@ def test_pdf_batch_page_looks_the_same_as_the_one_by_one_page(initiative, tmp_pa
             subprocess.run(["pdftoppm", "-r", "40", "-gray", "-singlefile", str(path), str(path)], check=True)
             pictures.append((tmp_path / f"{name}{i}.pdf.pgm").read_bytes())
         assert pictures[0] == pictures[1]
+
+
+def test_pdf_batched_pdf_carries_nothing_of_the_other_holders(initiative, tmp_path):
+    # WeasyPrint shares one dictionary of resources between the pages of a document: a page split out of a
+    # batch must not bring the other pages' QR codes (other holders' verification codes) along.
+    import pikepdf
+    from PIL import Image
+
+    recognitions = [person(initiative, first_name=name) for name in ("Uno", "Dos", "Tres")]
+    pdfs = render_recognition_pdfs(recognitions)
+    for recognition, pdf in zip(recognitions, pdfs, strict=True):
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            images = [
+                obj
+                for obj in document.objects
+                if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Subtype") == "/Image"
+            ]
+            assert len(images) == 1
+            pixels = pikepdf.PdfImage(images[0]).as_pil_image().convert("L").tobytes()
+        own_qr = Image.open(io.BytesIO(qr_png(verification_url(recognition.code))))
+        assert pixels == own_qr.tobytes()
+        text = flat(pdf_text(pdf, tmp_path))
+        for other in recognitions:
+            if other != recognition:
+                assert other.code not in text
+                assert other.holder_name not in text
+
+
+def word_boxes(pdf, tmp_path):
+    """(word, x0, y0, x1, y1) of every word of a one-page PDF, by pdftotext -bbox."""
+    path = tmp_path / "boxes.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(word, *map(float, box)) for *box, word in re.findall(pattern, html)]
+
+
+def overlaps(a, b):
+    return a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+
+
+@pytest.mark.parametrize(
+    ("name_length", "position_length", "government_length"),
+    [(30, 30, 20), (60, 100, 60), (61, 190, 200), (100, 200, 200), (101, 0, 200), (301, 200, 200)],
+)
+def test_pdf_holder_words_never_run_into_the_shared_words(
+    initiative, tmp_path, name_length, position_length, government_length
+):
+    # The two layers of a batched page are laid out apart: however long the name, position and government (up
+    # to what the forms take), the holder's words must stay in their slot, clear of the words every page shares.
+    def text(length, word):  # `length` characters of words, not ending in a space
+        return (f"{word} " * length)[: length - 1] + "a" if length else ""
+
+    first_name = text(min(name_length - 2, 150), "Ñandú")  # the form takes up to 150 and 150 characters
+    last_name = text(name_length - len(first_name) - 1, "Núñez")
+    recognition = person(
+        initiative, first_name=first_name, last_name=last_name, position=text(position_length, "Secretaría")
+    )
+    assert len(recognition.official.full_name) == name_length
+    recognition.holder_name = recognition.official.full_name
+    recognition.official.local_government.name = text(government_length, "Municipalidad")
+    assert_layers_apart(recognition, "Ñandú", tmp_path)
+
+
+def test_pdf_government_words_never_run_into_the_shared_words(initiative, tmp_path):
+    recognition = government(initiative)
+    recognition.local_government.name = recognition.holder_name = ("Municipalidad " * 20)[:200]
+    recognition.local_government.region = ("Departamento " * 20)[:200]
+    assert_layers_apart(recognition, "Municipalidad", tmp_path)
+
+
+def assert_layers_apart(recognition, holder_word, tmp_path):
+    layers = {}
+    for layer in (STATIC_LAYER, VARIABLE_LAYER):
+        pdf = _document([page_html(recognition, layer=layer)], "es").write_pdf()
+        assert page_count(pdf, tmp_path) == 1
+        layers[layer] = word_boxes(pdf, tmp_path)
+    assert any(word == holder_word for word, *_ in layers[VARIABLE_LAYER])
+    for word_box in layers[VARIABLE_LAYER]:
+        assert word_box[1] >= 0 and word_box[3] <= 841.89 and word_box[4] <= 595.28, word_box  # on the page
+        for shared_word in layers[STATIC_LAYER]:
+            assert not overlaps(word_box, shared_word), (word_box, shared_word)
