@@ -11,8 +11,9 @@ STAMP := $(VENV)/.requirements.lock.stamp
 # Interpreter for the venv: the first of these that is Python 3.12 or newer.
 PYTHON_CANDIDATES := $(PYTHON) python3.12 python3
 # Debian packages the tests need (gettext: compilemessages; libharfbuzz-subset0: fast WeasyPrint PDFs;
-# poppler-utils: pdftotext/pdftoppm; chromium: browser tests; fonts-dejavu-core: fonts in the PDFs).
-TEST_DEBIAN_PACKAGES := gettext libharfbuzz-subset0 poppler-utils chromium fonts-dejavu-core
+# poppler-utils: pdftotext/pdftoppm; chromium: browser tests; fonts-dejavu-core: fonts in the PDFs;
+# zbar-tools: zbarimg reads the certificates' QR codes back).
+TEST_DEBIAN_PACKAGES := gettext libharfbuzz-subset0 poppler-utils chromium fonts-dejavu-core zbar-tools
 # The browser tests also use axe-core and the Nu HTML checker from npm (package-lock.json); the checker runs
 # on Java. Installed from Debian only when the commands are missing (node may come from elsewhere).
 TEST_COMMAND_PACKAGES := npm:npm java:openjdk-17-jre-headless

@@ -42,6 +42,7 @@ QR_DARK = 0x1B  # the ink of the text, #1b2a3a, in grey
 # A fixed mask pattern: segno otherwise tries all eight and scores them in Python (2.5 ms a code, most of the
 # code's cost). Any of the eight is valid and reads the same; this one scores well on our URLs.
 QR_MASK = 0
+QR_PIXELS = 8  # pixels per module of the QR code's picture
 _GROUP = f"[{CODE_ALPHABET}]{{4}}"
 QR_URL = re.compile(rf"^{re.escape(QR_PREFIX)}({_GROUP}-{_GROUP}-{_GROUP})\.png$")
 STYLESHEET = "certificates/certificate.css"
@@ -114,20 +115,24 @@ def verification_url(code):
 
 
 def qr_png(url):
-    """The QR code of `url` (made by segno) as a PNG of one pixel per module, which the certificate's
-    stylesheet scales up without smoothing (image-rendering: pixelated): it prints as sharp as a vector.
+    """The QR code of `url` (made by segno) as a PNG of QR_PIXELS pixels per module, drawn without smoothing
+    (image-rendering: pixelated, /Interpolate false): it prints as sharp as a vector, and a viewer that smooths
+    images anyway blurs only the outer eighth of a module's edge.
 
-    Not segno's SVG: WeasyPrint parses and draws an SVG path in Python, about 5 ms a page, a quarter of a
-    certificate's rendering time; nor segno's PNG writer, pure Python too. Pillow writes it in C. The mask
-    is fixed (QR_MASK) rather than chosen by segno's scoring of all eight.
+    Not segno's SVG: WeasyPrint parses and draws an SVG path in Python, about 4 ms a page; with it, batched
+    issuance was 2.51 times the one-by-one rate instead of 3.11 (bench/issue_certificates.py, 2026-11-22).
+    Nor segno's PNG writer, pure Python too. Pillow writes it in C. The mask is fixed (QR_MASK) rather than chosen by
+    segno's scoring of all eight.
     """
     from PIL import Image
 
     matrix = segno.make(url, error="m", mask=QR_MASK).matrix
     size = len(matrix)
     pixels = bytes(QR_DARK if module & 1 else 255 for row in matrix for module in row)
+    image = Image.frombytes("L", (size, size), pixels)
+    image = image.resize((size * QR_PIXELS, size * QR_PIXELS), Image.Resampling.NEAREST)
     out = io.BytesIO()
-    Image.frombytes("L", (size, size), pixels).save(out, format="PNG")
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from certificates.models import Recognition
 from certificates.pdf import (
     QR_DARK,
     QR_MASK,
+    QR_PIXELS,
     STATIC_LAYER,
     VARIABLE_LAYER,
     _document,
@@ -179,8 +180,9 @@ def test_pdf_fetcher_serves_the_qr_code_of_a_verification_code():
     image = Image.open(io.BytesIO(response.read()))
     matrix = segno.make("http://localhost:8000/verify/2345-6789-ABCD/", error="m", mask=QR_MASK).matrix
     expected = bytes(QR_DARK if module & 1 else 255 for row in matrix for module in row)
-    assert (image.mode, image.size) == ("L", (len(matrix), len(matrix)))
-    assert image.tobytes() == expected
+    size = len(matrix) * QR_PIXELS
+    assert (image.mode, image.size) == ("L", (size, size))
+    assert image.resize((len(matrix), len(matrix)), Image.Resampling.NEAREST).tobytes() == expected
 
 
 def test_pdf_static_reader_refuses_paths_outside_static():
@@ -237,25 +239,29 @@ def test_pdf_batch_page_looks_the_same_as_the_one_by_one_page(initiative, tmp_pa
 
 def test_pdf_batched_pdf_carries_nothing_of_the_other_holders(initiative, tmp_path):
     # WeasyPrint shares one dictionary of resources between the pages of a document: a page split out of a
-    # batch must not bring the other pages' QR codes (other holders' verification codes) along.
+    # batch must not bring along what the other pages use (the other holders' QR codes).
     import pikepdf
     from PIL import Image
 
-    recognitions = [person(initiative, first_name=name) for name in ("Uno", "Dos", "Tres")]
-    pdfs = render_recognition_pdfs(recognitions)
-    for recognition, pdf in zip(recognitions, pdfs, strict=True):
+    def images_and_objects(pdf):
         with pikepdf.open(io.BytesIO(pdf)) as document:
             images = [
-                obj
+                pikepdf.PdfImage(obj).as_pil_image().convert("L").tobytes()
                 for obj in document.objects
                 if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Subtype") == "/Image"
             ]
-            assert len(images) == 1
-            pixels = pikepdf.PdfImage(images[0]).as_pil_image().convert("L").tobytes()
+            return images, len(document.objects)
+
+    people = [person(initiative, first_name=name) for name in ("Uno", "Dos", "Tres", "Cuatro", "Cinco")]
+    three, five = render_recognition_pdfs(people[:3]), render_recognition_pdfs(people)
+    assert images_and_objects(three[0])[1] == images_and_objects(five[0])[1]  # nothing grows with the batch
+    for recognition, pdf in zip(people, five, strict=True):
+        images, _count = images_and_objects(pdf)
         own_qr = Image.open(io.BytesIO(qr_png(verification_url(recognition.code))))
-        assert pixels == own_qr.tobytes()
+        assert images == [own_qr.tobytes()]
         text = flat(pdf_text(pdf, tmp_path))
-        for other in recognitions:
+        assert recognition.code in text
+        for other in people:
             if other != recognition:
                 assert other.code not in text
                 assert other.holder_name not in text
@@ -315,3 +321,20 @@ def assert_layers_apart(recognition, holder_word, tmp_path):
         assert word_box[1] >= 0 and word_box[3] <= 841.89 and word_box[4] <= 595.28, word_box  # on the page
         for shared_word in layers[STATIC_LAYER]:
             assert not overlaps(word_box, shared_word), (word_box, shared_word)
+
+
+def test_pdf_qr_code_scans_to_its_own_verification_page(initiative, tmp_path):
+    # Read back as a phone would: the page rendered to a picture, the QR code found and decoded by zbarimg.
+    recognitions = [person(initiative, first_name="Uno"), person(initiative, first_name="Dos", language="pt-br")]
+    pdfs = {"one by one": render_recognition_pdf(recognitions[0])}
+    pdfs.update(zip(("batch 1", "batch 2"), render_recognition_pdfs(recognitions), strict=True))
+    first, second = (f"http://localhost:8000/verify/{r.code}/" for r in recognitions)
+    expected = {"one by one": first, "batch 1": first, "batch 2": second}
+    for name, pdf in pdfs.items():
+        path = tmp_path / "scan.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "100", "-gray", "-singlefile", str(path), str(tmp_path / "scan")], check=True)
+        scanned = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(tmp_path / "scan.pgm")], capture_output=True, check=True, text=True
+        ).stdout
+        assert scanned.split() == [expected[name]], name
