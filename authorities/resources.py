@@ -170,11 +170,12 @@ class OfficialResource(ScopedExportResource):
         return gettext("yes") if official.user_id else gettext("no")
 
 
-class InvitationResource(ScopedExportResource):
-    kind = ExportKind.INVITATIONS
+class OfficialRowResource(ScopedExportResource):
+    """An export of rows that each belong to an official (invitations, attendance): the official's columns,
+    and the scope by the official's country. Each subclass puts them in its Meta.fields."""
+
     country_path = "official__local_government__country"
 
-    initiative = column(Invitation, "initiative", attribute="initiative__name")
     first_name = column(Official, "first_name", attribute="official__first_name")
     last_name = column(Official, "last_name", attribute="official__last_name")
     email = column(Official, "email", attribute="official__email")
@@ -185,6 +186,12 @@ class InvitationResource(ScopedExportResource):
         attribute="official__local_government__country",
         widget=CountryNameWidget(),
     )
+
+
+class InvitationResource(OfficialRowResource):
+    kind = ExportKind.INVITATIONS
+
+    initiative = column(Invitation, "initiative", attribute="initiative__name")
     status = column(Invitation, "status", attribute="get_status_display")
     sent_at = column(Invitation, "sent_at", widget=IsoDateTimeWidget())
     expires_at = column(Invitation, "expires_at", widget=IsoDateTimeWidget())
