@@ -72,7 +72,9 @@ class Recognition(TimeStampedModel):
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
     holder_name = models.CharField(
-        _("holder's name"), max_length=300, help_text=_("As printed on the certificate at the time of issue.")
+        _("holder's name"),
+        max_length=301,  # an official's full name: first (150) and last (150) names and a space
+        help_text=_("As printed on the certificate at the time of issue."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=RecognitionStatus.choices, default=RecognitionStatus.ISSUED
