@@ -1,0 +1,133 @@
+"""Issuance in a real background worker: django_tasks_db's `db_worker`, a process of its own on the test
+database, killed (SIGKILL) in the middle of a batch, then `resume_issuances` and a worker again. Every
+recognition comes out once, with its PDF on disk and the SHA-256 of that PDF.
+
+PostgreSQL only: the worker is another process and the SQLite test database lives in this one's memory.
+"""
+
+import hashlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from certificates.enums import BatchStatus, ItemStatus, RecognitionStatus
+from certificates.models import IssuanceItem, Recognition
+from certificates.services import CHUNK_SIZE, start_issuance
+from tests import factories as f
+from tests.certificates.helpers import cohort, qualify
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a database it can share"),
+]
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+PEOPLE = 2 * CHUNK_SIZE + 20  # three chunks: time to kill the worker while it is on the second one
+
+
+def worker_environment(media_root):
+    database = connection.settings_dict
+    credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
+    host = database["HOST"]
+    if host.startswith("/"):  # a unix socket directory
+        url = f"postgres://{credentials}@/{database['NAME']}?host={quote(host)}"
+    else:
+        url = f"postgres://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "alp_portal.settings",  # the production settings, not the tests'
+        "DATABASE_URL": url,
+        "DJANGO_TASKS_BACKEND": "database",
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "DJANGO_EMAIL_BACKEND": "console",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "worker-test-" + "x" * 50,
+        "SITE_URL": settings.SITE_URL,
+    }
+
+
+def start_worker(environment, log, *arguments):
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1", *arguments],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def test_worker_killed_in_the_middle_of_a_batch_resumes_and_issues_each_once(tmp_path):
+    initiative, launch, sessions = cohort()
+    governments = [f.make_government(country, name=f"Gobierno {country}") for country in ("AR", "BR", "CL")]
+    for i in range(PEOPLE):
+        official = f.make_official(governments[i % 3], first_name=f"Persona {i}", last_name="Núñez")
+        qualify(official, launch, sessions, initiative)
+    regional = f.make_regional_staff()
+    media_root = tmp_path / "media"
+    environment = worker_environment(media_root)
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        batch = start_issuance(initiative=initiative, by=regional)  # queued in the database, not run here
+    total = PEOPLE + len(governments)
+    assert batch.total == total
+
+    def progress():
+        batch.refresh_from_db()
+        return batch.done
+
+    with open(tmp_path / "worker-1.log", "wb") as log:
+        worker = start_worker(environment, log)
+        try:
+            wait_for(lambda: progress() >= CHUNK_SIZE, 120, "the first chunk")
+            os.kill(worker.pid, signal.SIGKILL)  # no chance to clean up, as when a machine goes down
+        finally:
+            worker.kill()
+            worker.wait(10)
+    assert worker.returncode == -signal.SIGKILL
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RUNNING
+    assert CHUNK_SIZE <= batch.done < total, (tmp_path / "worker-1.log").read_text()
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        out = io.StringIO()
+        call_command("resume_issuances", stdout=out)
+    assert out.getvalue() == "1 unfinished issuances queued again.\n"
+    with open(tmp_path / "worker-2.log", "wb") as log:
+        worker = start_worker(environment, log, "--batch")  # works through the queue, then exits
+        assert worker.wait(180) == 0, (tmp_path / "worker-2.log").read_text()
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped, batch.failed) == (BatchStatus.FINISHED, total, 0, 0)
+    assert not IssuanceItem.objects.filter(batch=batch).exclude(status=ItemStatus.ISSUED).exists()
+    assert not IssuanceItem.objects.filter(batch=batch, emailed_at=None).exists()
+    recognitions = list(Recognition.objects.filter(initiative=initiative))
+    assert len(recognitions) == total  # one each: nothing issued twice
+    assert {r.status for r in recognitions} == {RecognitionStatus.ISSUED}
+    for recognition in recognitions:
+        path = Path(media_root, recognition.pdf.name)
+        assert path.read_bytes()[:5] == b"%PDF-"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == recognition.pdf_sha256
+    # The killed worker may have stored PDFs it had no time to record: they stay as files nobody points to
+    # (deleting "ours" could delete what another worker is about to record), at most one chunk of them.
+    stored = {path.relative_to(media_root).as_posix() for path in media_root.rglob("*.pdf")}
+    assert {r.pdf.name for r in recognitions} <= stored
+    assert len(stored) - total <= CHUNK_SIZE
