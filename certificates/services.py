@@ -214,7 +214,14 @@ def _process_chunk(batch, items):
                 _fail(item, _("The PDF could not be made: %(error)s") % {"error": pdf})
             else:
                 rendered.append((item, recognition, pdf))
-        finished += _store_chunk(rendered)
+        recorded, lost = _store_chunk(rendered)
+        finished += recorded
+        if lost:
+            # Another worker recorded these PDFs first (the same people in two issuances at once): the
+            # recognition is its, to mark issued and to announce. Ours, if still pending, are skipped.
+            IssuanceItem.objects.filter(pk__in=[item.pk for item in lost], status=ItemStatus.PENDING).update(
+                status=ItemStatus.SKIPPED
+            )
     IssuanceItem.objects.filter(pk__in=[item.pk for item, _r, _pdf in finished]).update(
         status=ItemStatus.ISSUED, error=""
     )
@@ -291,7 +298,8 @@ def _claim_chunk(batch, items):
 def _store_chunk(rendered):
     """Write each PDF through the default storage, then record names and digests in one transaction.
 
-    A recognition that meanwhile got its PDF from another worker keeps that one (ours is deleted)."""
+    Returns ([(item, recognition, pdf)] recorded, [item] lost): a recognition that meanwhile got its PDF from
+    another worker keeps that one (ours is deleted) and its item is lost to that worker."""
     written = []
     for item, recognition, pdf in rendered:
         try:
@@ -304,8 +312,8 @@ def _store_chunk(rendered):
             continue
         written.append((item, recognition, pdf, name))
     if not written:
-        return []
-    stale, now = [], timezone.now()
+        return [], []
+    stale, lost, now = [], [], timezone.now()
     with transaction.atomic():
         current = {
             r.pk: r
@@ -314,13 +322,10 @@ def _store_chunk(rendered):
             .only("pk", "pdf", "pdf_sha256")
         }
         changed = []
-        for _item, recognition, pdf, name in written:
+        for item, recognition, pdf, name in written:
             if current[recognition.pk].pdf:
                 stale.append(name)
-                recognition.pdf, recognition.pdf_sha256 = (
-                    current[recognition.pk].pdf,
-                    current[recognition.pk].pdf_sha256,
-                )
+                lost.append(item)
                 continue
             recognition.pdf, recognition.pdf_sha256 = name, hashlib.sha256(pdf).hexdigest()
             recognition.updated = now
@@ -328,7 +333,8 @@ def _store_chunk(rendered):
         Recognition.objects.bulk_update(changed, ["pdf", "pdf_sha256", "updated"])
     for name in stale:
         default_storage.delete(name)
-    return [(item, recognition, pdf) for item, recognition, pdf, _name in written]
+    lost_ids = {item.pk for item in lost}
+    return [(item, recognition, pdf) for item, recognition, pdf, _name in written if item.pk not in lost_ids], lost
 
 
 def _announce(item, recognition, pdf):

@@ -75,19 +75,34 @@ def wait_for(condition, timeout, what):
         time.sleep(0.02)
 
 
-def test_worker_killed_in_the_middle_of_a_batch_resumes_and_issues_each_once(tmp_path):
+def eligible_cohort(people):
+    """An initiative with `people` eligible officials of three governments, and a regional staff member."""
     initiative, launch, sessions = cohort()
     governments = [f.make_government(country, name=f"Gobierno {country}") for country in ("AR", "BR", "CL")]
-    for i in range(PEOPLE):
+    for i in range(people):
         official = f.make_official(governments[i % 3], first_name=f"Persona {i}", last_name="Núñez")
         qualify(official, launch, sessions, initiative)
-    regional = f.make_regional_staff()
+    return initiative, people + len(governments), f.make_regional_staff()
+
+
+def assert_issued_once_each(initiative, total, media_root):
+    recognitions = list(Recognition.objects.filter(initiative=initiative))
+    assert len(recognitions) == total  # one each: nothing issued twice
+    assert {r.status for r in recognitions} == {RecognitionStatus.ISSUED}
+    for recognition in recognitions:
+        path = Path(media_root, recognition.pdf.name)
+        assert path.read_bytes()[:5] == b"%PDF-"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == recognition.pdf_sha256
+    return recognitions
+
+
+def test_worker_killed_in_the_middle_of_a_batch_resumes_and_issues_each_once(tmp_path):
+    initiative, total, regional = eligible_cohort(PEOPLE)
     media_root = tmp_path / "media"
     environment = worker_environment(media_root)
 
     with override_settings(TASKS=DATABASE_TASKS):
         batch = start_issuance(initiative=initiative, by=regional)  # queued in the database, not run here
-    total = PEOPLE + len(governments)
     assert batch.total == total
 
     def progress():
@@ -119,15 +134,37 @@ def test_worker_killed_in_the_middle_of_a_batch_resumes_and_issues_each_once(tmp
     assert (batch.status, batch.done, batch.skipped, batch.failed) == (BatchStatus.FINISHED, total, 0, 0)
     assert not IssuanceItem.objects.filter(batch=batch).exclude(status=ItemStatus.ISSUED).exists()
     assert not IssuanceItem.objects.filter(batch=batch, emailed_at=None).exists()
-    recognitions = list(Recognition.objects.filter(initiative=initiative))
-    assert len(recognitions) == total  # one each: nothing issued twice
-    assert {r.status for r in recognitions} == {RecognitionStatus.ISSUED}
-    for recognition in recognitions:
-        path = Path(media_root, recognition.pdf.name)
-        assert path.read_bytes()[:5] == b"%PDF-"
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == recognition.pdf_sha256
+    recognitions = assert_issued_once_each(initiative, total, media_root)
     # The killed worker may have stored PDFs it had no time to record: they stay as files nobody points to
     # (deleting "ours" could delete what another worker is about to record), at most one chunk of them.
     stored = {path.relative_to(media_root).as_posix() for path in media_root.rglob("*.pdf")}
     assert {r.pdf.name for r in recognitions} <= stored
     assert len(stored) - total <= CHUNK_SIZE
+
+
+def test_two_workers_on_two_issuances_of_the_same_people_issue_and_announce_each_once(tmp_path):
+    # Staff pressed "issue" twice (two batches for the same people) and two workers take one each, at once.
+    initiative, total, regional = eligible_cohort(CHUNK_SIZE + 10)
+    media_root = tmp_path / "media"
+    environment = worker_environment(media_root)
+    with override_settings(TASKS=DATABASE_TASKS):
+        batches = [start_issuance(initiative=initiative, by=regional) for _ in range(2)]
+    assert [batch.total for batch in batches] == [total, total]
+
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    workers = []
+    for path in logs:
+        with open(path, "wb") as log:
+            workers.append(start_worker(environment, log, "--batch", "--max-tasks", "1"))
+    for worker, path in zip(workers, logs, strict=True):
+        assert worker.wait(180) == 0, path.read_text()
+
+    for batch in batches:
+        batch.refresh_from_db()
+        assert (batch.status, batch.failed) == (BatchStatus.FINISHED, 0), batch.pk
+        assert batch.done + batch.skipped == total
+    assert sum(batch.done for batch in batches) == total  # each recognition issued by one item
+    assert_issued_once_each(initiative, total, media_root)
+    emailed = IssuanceItem.objects.filter(batch__in=batches).exclude(emailed_at=None).count()
+    sent = sum(path.read_text().count("\nMessage-ID: ") for path in logs)  # the console mail backend's output
+    assert emailed == sent == total
