@@ -326,7 +326,7 @@ class EligibilityOverrideAdmin(ScopedAdmin):
 
 class IssuanceItemInline(ScopedTabularInline):
     model = IssuanceItem
-    fields = ["kind", "official", "local_government", "status", "recognition", "error", "emailed_at"]
+    fields = ["kind", "official", "local_government", "status", "recognition", "reason", "emailed_at"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = gettext_lazy("Not issued (pending, failed or already issued)")
@@ -338,6 +338,10 @@ class IssuanceItemInline(ScopedTabularInline):
             .exclude(status=ItemStatus.ISSUED)
             .select_related("official", "local_government", "recognition__initiative")
         )
+
+    @admin.display(description=gettext_lazy("reason of the failure"))
+    def reason(self, item):
+        return item.reason
 
     def has_add_permission(self, request, obj=None):
         return False

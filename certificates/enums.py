@@ -23,3 +23,13 @@ class ItemStatus(models.TextChoices):
     ISSUED = "issued", _("Issued")
     SKIPPED = "skipped", _("Already issued")
     FAILED = "failed", _("Failed")
+
+
+class FailureKind(models.TextChoices):
+    """What went wrong with an issuance item, stored as a code so that staff read it in their own language."""
+
+    RECORD = "record", _("Could not record the recognition")
+    RENDER = "render", _("The PDF could not be made")
+    STORE = "store", _("The PDF could not be stored")
+    EMAIL = "email", _("The recognition was issued, but its e-mail could not be sent")
+    UNEXPECTED = "unexpected", _("Unexpected error")

@@ -10,7 +10,7 @@ from alp_portal.roles import is_regional_staff, staff_countries
 from authorities.models import LocalGovernment, Official
 from initiative.enums import Language
 
-from .enums import BatchStatus, ItemStatus, RecognitionKind, RecognitionStatus
+from .enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind, RecognitionStatus
 
 # No look-alike characters (0/O, 1/I/L), so that a code read off paper can be typed back.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -261,7 +261,8 @@ class IssuanceItem(models.Model):
         related_name="+",
         verbose_name=_("recognition"),
     )
-    error = models.TextField(_("reason of the failure"), blank=True)
+    failure = models.CharField(_("failure"), max_length=20, choices=FailureKind.choices, blank=True)
+    error = models.TextField(_("details of the failure"), blank=True, help_text=_("The error, as the system gave it."))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     objects = IssuanceItemQuerySet.as_manager()
@@ -289,7 +290,17 @@ class IssuanceItem(models.Model):
                 name="issuance_item_holder_matches_kind",
             ),
             models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="issuance_item_status_valid"),
+            models.CheckConstraint(
+                condition=Q(failure__in=["", *FailureKind.values]), name="issuance_item_failure_valid"
+            ),
         ]
 
     def __str__(self):
         return str(self.official or self.local_government)
+
+    @property
+    def reason(self):
+        """Why the item failed, in the language of whoever reads it."""
+        if not self.failure:
+            return self.error
+        return f"{self.get_failure_display()}: {self.error}" if self.error else self.get_failure_display()

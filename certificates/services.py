@@ -18,7 +18,7 @@ from authorities.models import Official
 from initiative.enums import Language
 
 from .eligibility import eligibility_rows, eligible_governments
-from .enums import BatchStatus, ItemStatus, RecognitionKind, RecognitionStatus
+from .enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind, RecognitionStatus
 from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def resume_issuance(*, batch, by):
 
     _require_regional(by)
     retried = IssuanceItem.objects.filter(batch=batch, status=ItemStatus.FAILED).update(
-        status=ItemStatus.PENDING, error=""
+        status=ItemStatus.PENDING, failure="", error=""
     )
     if not retried and not IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING).exists():
         raise CertificateError(_("This issuance has nothing left to do."))
@@ -167,7 +167,7 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
         except Exception as error:  # whatever it was, say so on the items and go on with the next chunk
             logger.exception("A chunk of issuance %s failed", batch.pk)
             IssuanceItem.objects.filter(pk__in=[item.pk for item in chunk], status=ItemStatus.PENDING).update(
-                status=ItemStatus.FAILED, error=_("Unexpected error: %(error)s") % {"error": error}
+                status=ItemStatus.FAILED, failure=FailureKind.UNEXPECTED, error=str(error)[:2000]
             )
         _refresh_counts(batch)
     IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED, finished_at=timezone.now())
@@ -191,7 +191,7 @@ def _process_chunk(batch, items):
                 recognition = _claim_recognition(batch, item)
             except Exception as error:  # a failure of one item must not stop the others
                 logger.exception("Issuance item %s failed", item.pk)
-                _fail(item, _("Could not record the recognition: %(error)s") % {"error": error})
+                _fail(item, FailureKind.RECORD, error)
                 continue
             if recognition is not None:
                 claimed.append((item, recognition))
@@ -211,7 +211,7 @@ def _process_chunk(batch, items):
         rendered = []
         for (item, recognition), pdf in zip(to_render, pdfs, strict=True):
             if isinstance(pdf, Exception):
-                _fail(item, _("The PDF could not be made: %(error)s") % {"error": pdf})
+                _fail(item, FailureKind.RENDER, pdf)
             else:
                 rendered.append((item, recognition, pdf))
         recorded, lost = _store_chunk(rendered)
@@ -223,7 +223,7 @@ def _process_chunk(batch, items):
                 status=ItemStatus.SKIPPED
             )
     IssuanceItem.objects.filter(pk__in=[item.pk for item, _r, _pdf in finished]).update(
-        status=ItemStatus.ISSUED, error=""
+        status=ItemStatus.ISSUED, failure="", error=""
     )
     emailed = [item.pk for item, recognition, pdf in finished if _announce(item, recognition, pdf)]
     if emailed:
@@ -308,7 +308,7 @@ def _store_chunk(rendered):
             )
         except Exception as error:
             logger.exception("Storing the PDF of recognition %s failed", recognition.pk)
-            _fail(item, _("The PDF could not be stored: %(error)s") % {"error": error})
+            _fail(item, FailureKind.STORE, error)
             continue
         written.append((item, recognition, pdf, name))
     if not written:
@@ -348,10 +348,7 @@ def _announce(item, recognition, pdf):
         return send_recognition_email(recognition, pdf)
     except Exception as error:
         logger.exception("E-mail of recognition %s failed", recognition.pk)
-        _fail(
-            item,
-            _("The recognition was issued, but its e-mail could not be sent: %(error)s") % {"error": error},
-        )
+        _fail(item, FailureKind.EMAIL, error)
         return False
 
 
@@ -408,8 +405,9 @@ def _claim_recognition(batch, item):
     )
 
 
-def _fail(item, message):
-    IssuanceItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, error=message[:2000])
+def _fail(item, failure, error):
+    """Mark `item` failed: what failed (shown in the reader's language) and the error as the system gave it."""
+    IssuanceItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, failure=failure, error=str(error)[:2000])
 
 
 # E-mail

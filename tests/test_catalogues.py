@@ -52,3 +52,19 @@ def test_catalogues_hold_every_source_string(tmp_path, monkeypatch):
 def test_catalogue_translates_interface(language, expected):
     with translation.override(language):
         assert translation.gettext("Verify a recognition") == expected
+
+
+def test_english_catalogue_says_what_the_source_says():
+    # The source strings are English: an English entry that differs from its msgid is a leftover of a string
+    # that changed (makemessages matches it to the old one) and would show the old words.
+    import gettext
+
+    with open(LOCALE / "en" / "LC_MESSAGES" / "django.mo", "rb") as mo:
+        catalog = gettext.GNUTranslations(mo)._catalog
+    differing = {
+        key: msgstr
+        for key, msgstr in catalog.items()
+        if isinstance(key, str) and key.split("\x04")[-1] != msgstr  # "context\x04msgid" for pgettext
+    }
+    differing.pop("", None)  # the header
+    assert differing == {}

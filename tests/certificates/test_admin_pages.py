@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certificates.enums import BatchStatus, ItemStatus, RecognitionKind
+from certificates.enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind
 from certificates.models import IssuanceBatch, IssuanceItem, Recognition
 from certificates.services import process_issuance, set_eligibility_override
 from tests import factories as f
@@ -157,16 +157,19 @@ def test_batch_page_refreshes_while_running_and_lists_failures(client, setting):
         kind=RecognitionKind.PERSON,
         official=people[0],
         status=ItemStatus.FAILED,
-        error="disk full",
+        failure=FailureKind.STORE,
+        error="[Errno 28] No space left on device",
     )
     IssuanceItem.objects.create(batch=batch, kind=RecognitionKind.PERSON, official=people[1])
     client.force_login(setting["regional"])
-    page = client.get(
-        reverse("admin:certificates_issuancebatch_change", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    url = reverse("admin:certificates_issuancebatch_change", args=[batch.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'http-equiv="refresh"' in page
-    assert "disk full" in page
+    assert "The PDF could not be stored: [Errno 28] No space left on device" in page
     assert "Resume" in page
+    # The reason is stored as a code: each reader has it in their own language.
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "Não foi possível armazenar o PDF: [Errno 28] No space left on device" in page
 
 
 def test_mine_query_count_is_the_same_for_few_and_many(client, setting):

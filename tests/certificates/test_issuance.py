@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.utils import translation
 
-from certificates.enums import BatchStatus, ItemStatus, RecognitionKind
+from certificates.enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind
 from certificates.models import IssuanceBatch, IssuanceItem, Recognition
 from certificates.services import CertificateError, process_issuance, start_issuance
 from tests import factories as f
@@ -145,12 +145,15 @@ def test_issuance_records_the_reason_of_each_failure(world, django_capture_on_co
 
     monkeypatch.setattr(pdf, "render_recognition_pdfs", batch_fails)
     monkeypatch.setattr(pdf, "render_recognition_pdf", broken_for_ana)
-    with translation.override("es"):  # the worker has no request: it writes in the default language, Spanish
-        batch = issue(world, django_capture_on_commit_callbacks)
+    batch = issue(world, django_capture_on_commit_callbacks)
     assert (batch.done, batch.failed) == (3, 1)
     failed = IssuanceItem.objects.get(status=ItemStatus.FAILED)
     assert failed.official == world["ana"]
-    assert failed.error == "No se pudo generar el PDF: disk full"
+    assert (failed.failure, failed.error) == (FailureKind.RENDER, "disk full")
+    with translation.override("es"):
+        assert failed.reason == "No se pudo generar el PDF: disk full"
+    with translation.override("en"):
+        assert failed.reason == "The PDF could not be made: disk full"
 
     monkeypatch.setattr(pdf, "render_recognition_pdf", real)
     from certificates.services import resume_issuance
@@ -205,7 +208,6 @@ def test_issuance_unexpected_error_fails_the_chunk_with_its_reason(world, monkey
 
     monkeypatch.setattr(services, "_claim_chunk", broken)
     batch = start_issuance(initiative=world["initiative"], by=world["regional"])
-    with translation.override("es"):  # the worker has no request: it writes in the default language, Spanish
-        batch = process_issuance(batch_id=batch.pk)
+    batch = process_issuance(batch_id=batch.pk)
     assert (batch.status, batch.done, batch.failed) == (BatchStatus.FINISHED, 0, 4)
-    assert set(IssuanceItem.objects.values_list("error", flat=True)) == {"Error inesperado: database went away"}
+    assert set(IssuanceItem.objects.values_list("failure", "error")) == {(FailureKind.UNEXPECTED, "database went away")}
