@@ -1,5 +1,5 @@
 """Staff reach the admin only with a second factor: a staff user without an authenticator app or security key
-is sent to set one up first (allauth's MFA pages). The admin's login itself goes through allauth
+is sent to set one up first (allauth's MFA pages, where they choose either). The admin's login itself goes through allauth
 (`secure_admin_login` in urls.py), so its rate limits and MFA stage apply there too."""
 
 from django.contrib import messages
@@ -35,7 +35,10 @@ class StaffMFAMiddleware:
         ):
             messages.warning(
                 request,
-                _("Set up two-factor authentication (an authenticator app) to reach the back office."),
+                _(
+                    "Set up two-factor authentication to reach the back office: an authenticator app on your "
+                    "phone, or a security key."
+                ),
             )
-            return redirect("mfa_activate_totp")
+            return redirect("mfa_index")  # both choices, not only the app
         return self.get_response(request)

@@ -1,4 +1,5 @@
 import importlib
+import time
 
 import pytest
 from django.core.cache import cache
@@ -44,8 +45,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     if connection.vendor != "postgresql":
         return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+        # pg_terminate_backend only signals: wait (a few seconds at most) until the sessions are gone.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
+    connection.close()  # and this one: the database is dropped next

@@ -119,14 +119,19 @@ def test_admin_staff_without_mfa_sent_to_mfa_setup(client):
     client.force_login(staff)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("mfa_index")
     response = client.get(reverse("admin:authorities_official_changelist"))
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("mfa_index")
+    # There, both second factors are offered: an authenticator app and a security key.
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert reverse("mfa_activate_totp") in page
+    assert reverse("mfa_add_webauthn") in page
+    assert "una aplicación de autenticación en su teléfono o una llave de seguridad" in page
 
 
 def test_admin_country_staff_without_mfa_sent_to_mfa_setup(client):
     client.force_login(f.make_country_staff("AR", mfa=False))
-    assert client.get(reverse("admin:index")).url == reverse("mfa_activate_totp")
+    assert client.get(reverse("admin:index")).url == reverse("mfa_index")
 
 
 def test_admin_staff_with_recovery_codes_only_sent_to_mfa_setup(client):
@@ -189,7 +194,7 @@ def test_staff_sets_up_totp_then_reaches_admin(client):
     staff = f.make_country_staff("AR", "co@iom.test", mfa=False)
     client.post(reverse("account_login"), {"login": "co@iom.test", "password": PASSWORD})
     response = client.get(reverse("admin:index"), follow=True)
-    assert response.redirect_chain[0] == (reverse("mfa_activate_totp"), 302)
+    assert response.redirect_chain[0] == (reverse("mfa_index"), 302)
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
