@@ -1,6 +1,6 @@
 """Staff reach the admin only with a second factor: a staff user without an authenticator app or security key
-is sent to set one up first (allauth's MFA pages, where they choose either). The admin's login itself goes through allauth
-(`secure_admin_login` in urls.py), so its rate limits and MFA stage apply there too."""
+is sent to set one up first (allauth's MFA pages, where they choose either). The admin's login itself goes
+through allauth (`secure_admin_login` in urls.py), so its rate limits and MFA stage apply there too."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
