@@ -146,6 +146,31 @@ def test_demo_reset_reloads_same_counts():
 
 
 @pytest.mark.django_db
+def test_demo_reset_after_issuing_recognitions_removes_them_and_their_pdfs(django_capture_on_commit_callbacks):
+    # What someone trying the demo does: issue the recognitions, then start again.
+    from django.core.files.storage import default_storage
+
+    from certificates.models import IssuanceBatch, Recognition
+    from certificates.services import start_issuance
+
+    load_demo()
+    before = counts()
+    regional = get_user_model().objects.get(email="regional@demo.alp")
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs at once outside production
+        batch = start_issuance(initiative=demo_initiative(), by=regional)
+    batch.refresh_from_db()
+    assert (batch.done, batch.failed) == (40, 0)  # 24 people and the 16 governments they represent
+    pdfs = list(Recognition.objects.values_list("pdf", flat=True))
+    assert all(default_storage.exists(name) for name in pdfs)
+
+    output = load_demo("--reset")
+    assert "Deleted the demo initiative" in output
+    assert counts() == before
+    assert not Recognition.objects.exists() and not IssuanceBatch.objects.exists()
+    assert not any(default_storage.exists(name) for name in pdfs)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "email",
     [

@@ -35,7 +35,7 @@ from django.db.models import ProtectedError
 from alp_portal.roles import REGIONAL_STAFF_GROUP
 from authorities.enums import InvitationStatus
 from authorities.models import CountryOffice, Invitation, LocalGovernment, Official
-from certificates.models import Recognition
+from certificates.models import IssuanceBatch, Recognition
 from initiative.enums import Stage
 from initiative.models import GuidingPrinciple, Initiative, Objective, StageTransition
 from initiative.stages import initiative_figures
@@ -116,7 +116,11 @@ class Command(BaseCommand):
 def delete_demo(data, initiative):
     """Delete the demo initiative and the demo people and places that nothing else uses."""
     try:
-        # Recognitions protect their initiative: those issued while trying the demo go with it.
+        # Recognitions and issuances protect their initiative: those made while trying the demo go with it,
+        # their PDFs too.
+        IssuanceBatch.objects.filter(initiative=initiative).delete()
+        for recognition in Recognition.objects.filter(initiative=initiative).exclude(pdf=""):
+            recognition.pdf.delete(save=False)
         Recognition.objects.filter(initiative=initiative).delete()
         initiative.delete()
         emails = [official_email(g, o) for g in data["governments"] for o in g["officials"]]
