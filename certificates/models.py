@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alp_portal.models import TimeStampedModel
@@ -219,7 +220,7 @@ class IssuanceBatch(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.initiative} · {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.initiative} · {timezone.localtime(self.created):%Y-%m-%d %H:%M}"  # the portal's time
 
     @property
     def remaining(self):

@@ -205,3 +205,13 @@ def test_process_issuance_of_finished_batch_changes_nothing(setting, django_capt
     batch = IssuanceBatch.objects.create(initiative=setting["initiative"], requested_by=setting["regional"])
     batch = process_issuance(batch_id=batch.pk)
     assert (batch.status, batch.done, Recognition.objects.count()) == (BatchStatus.FINISHED, 0, 0)
+
+
+def test_batch_is_named_in_the_portals_time(setting):
+    # Stored in UTC, shown in the portal's time zone (Buenos Aires, UTC-3), as every date of the admin.
+    from datetime import UTC, datetime
+
+    batch = IssuanceBatch.objects.create(initiative=setting["initiative"], requested_by=setting["regional"], total=0)
+    IssuanceBatch.objects.filter(pk=batch.pk).update(created=datetime(2023, 12, 5, 2, 30, tzinfo=UTC))
+    batch.refresh_from_db()
+    assert str(batch) == f"{setting['initiative']} · 2023-12-04 23:30"
