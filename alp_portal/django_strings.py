@@ -1,0 +1,23 @@
+"""Strings of Django 6.1 itself that its Spanish or Portuguese catalogues leave untranslated, so that our
+catalogues (LOCALE_PATHS come before Django's own) translate them: without this the admin's action bar said
+"- Select an option -" and "Run" in English on Spanish pages, and screen readers heard English labels.
+
+Nothing imports this module: it is here for makemessages. Drop a string once Django translates it.
+"""
+
+from django.utils.translation import gettext_noop, ngettext
+
+DJANGO_STRINGS = [
+    gettext_noop("- Select an option -"),  # every select's blank choice (django.db.models.fields)
+    gettext_noop("Run"),  # the admin's action bar
+    gettext_noop("Logout"),
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("Pagination %(name)s"),
+    gettext_noop("Pagination %(name)s entries"),
+    gettext_noop("Search %(name)s"),
+    gettext_noop("No %s matches the given query."),
+]
+
+
+def _plurals():  # never called: makemessages finds plural forms only in ngettext calls
+    return ngettext("…and %(count)d more object.", "…and %(count)d more objects.", 0)
