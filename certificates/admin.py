@@ -64,6 +64,9 @@ class RecognitionAdmin(ScopedAdmin):
             return [field.name for field in self.model._meta.fields if field.name not in {"id"}]
         return super().get_readonly_fields(request, obj)
 
+    def has_add_permission(self, request):
+        return False  # made by issuance only: eligibility (or an override), its PDF, its e-mail
+
     def has_delete_permission(self, request, obj=None):
         return False  # revoked, never deleted: the code must keep verifying as revoked
 
@@ -193,7 +196,14 @@ class RecognitionAdmin(ScopedAdmin):
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "copy_languages": Language.choices}
+        extra_context = {
+            **(extra_context or {}),
+            "copy_languages": Language.choices,
+            # Nothing here is edited (a recognition changes only by revocation, an action): no save buttons.
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Eligibility

@@ -129,8 +129,9 @@ MODELS = {
     "recognition": ("certificates", True, False),
     "eligibilityoverride": ("certificates", True, False),
 }
-# Rows that nobody adds by hand: the stage runner writes transitions; the GCM fixes its objectives.
-NO_ADD = {"stagetransition", "objective", "guidingprinciple"}
+# Rows that nobody adds by hand: the stage runner writes transitions; the GCM fixes its objectives; issuance
+# makes recognitions.
+NO_ADD = {"stagetransition", "objective", "guidingprinciple", "recognition"}
 
 
 def login(client, user):
@@ -186,6 +187,15 @@ def test_admin_add_by_role(client, world, model, role):
     login(client, world["users"][role])
     response = client.get(reverse(f"admin:{app}_{model}_add"))
     assert response.status_code == expected(role, scoped=False, own_side=True, allowed_for_country=country_may_add)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", sorted(NO_ADD))
+def test_admin_add_refused_to_everyone_for_rows_nobody_adds(client, world, model, role):
+    app, _, _ = MODELS[model]
+    login(client, world["users"][role])
+    response = client.get(reverse(f"admin:{app}_{model}_add"))
+    assert response.status_code == (302 if role in ("anonymous", "official_a", "official_b") else 403)
 
 
 @pytest.mark.parametrize(("role", "visible"), [("country_x", ["a"]), ("country_y", ["b"]), ("regional", ["a", "b"])])

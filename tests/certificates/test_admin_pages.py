@@ -215,3 +215,26 @@ def test_batch_is_named_in_the_portals_time(setting):
     IssuanceBatch.objects.filter(pk=batch.pk).update(created=datetime(2023, 12, 5, 2, 30, tzinfo=UTC))
     batch.refresh_from_db()
     assert str(batch) == f"{setting['initiative']} · 2023-12-04 23:30"
+
+
+def test_recognition_page_offers_no_save_and_no_add(client, setting):
+    # A recognition is a record: issuance makes it, revocation (an action) is its only change.
+    government = f.make_government("AR")
+    official = f.make_official(government)
+    recognition = Recognition.objects.create(
+        initiative=setting["initiative"],
+        kind=RecognitionKind.PERSON,
+        official=official,
+        holder_name=official.full_name,
+        issued_at=setting["initiative"].created,
+        issued_by=setting["regional"],
+    )
+    client.force_login(setting["regional"])
+    page = client.get(reverse("admin:certificates_recognition_change", args=[recognition.pk])).content.decode()
+    assert 'name="_save"' not in page and 'name="_continue"' not in page and 'name="_addanother"' not in page
+    assert reverse("admin:certificates_recognition_copy", args=[recognition.pk, "en"]) in page
+    changelist = client.get(reverse("admin:certificates_recognition_changelist")).content.decode()
+    assert reverse("admin:certificates_recognition_add") not in changelist
+    client.post(reverse("admin:certificates_recognition_change", args=[recognition.pk]), {"holder_name": "Otro"})
+    recognition.refresh_from_db()
+    assert recognition.holder_name == official.full_name
