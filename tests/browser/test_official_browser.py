@@ -188,6 +188,7 @@ def test_browser_accept_invitation_switch_language_phone_width(
         language="pt-br",
         issued_at=timezone.now(),
         issued_by=f.make_regional_staff(),
+        pdf="recognitions/certificate.pdf",  # listed once it has its PDF
     )
     for path in ("/", "/my/sessions/", "/my/registration/", "/my/profile/", "/recognitions/"):
         page.goto(f"{live_server.url}{path}")
