@@ -1,30 +1,20 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
-# Pages built by the other half of issue 3; their plain paths are used until their url names exist.
+# Where each task of the official's home leads: (url name, kwargs).
 TASK_URLS = {
-    "automapeo": ([("automapeo", {})], "/automapeo/"),
-    "almi": ([("almi", {})], "/almi/"),
-    "entry_questionnaire": (
-        [("questionnaire", {"kind": "entry"}), ("questionnaire", {})],
-        "/questionnaire/entry/",
-    ),
-    "exit_questionnaire": (
-        [("questionnaire", {"kind": "exit"})],
-        "/questionnaire/exit/",
-    ),
-    "register": ([("registration", {})], "/my/registration/"),
+    "automapeo": ("automapeo", {}),
+    "almi": ("almi", {}),
+    "entry_questionnaire": ("questionnaire", {"kind": "entry"}),
+    "exit_questionnaire": ("questionnaire", {"kind": "exit"}),
+    "register": ("registration", {}),
+    "recognitions": ("certificates:mine", {}),
 }
 
 
 def task_url(key):
-    candidates, fallback = TASK_URLS[key]
-    for name, kwargs in candidates:
-        try:
-            return reverse(name, kwargs=kwargs or None)
-        except NoReverseMatch:
-            continue
-    return fallback
+    name, kwargs = TASK_URLS[key]
+    return reverse(name, kwargs=kwargs or None)
 
 
 class HomeView(TemplateView):

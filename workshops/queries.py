@@ -290,7 +290,7 @@ def timeline(initiative):
 
 @dataclass(frozen=True)
 class Task:
-    key: str  # "register", "automapeo", "almi", "entry_questionnaire", "exit_questionnaire"
+    key: str  # "register", "automapeo", "almi", "entry_questionnaire", "exit_questionnaire", "recognitions"
     done: bool
     detail: str = ""
 
@@ -322,6 +322,18 @@ def expected_of(official, initiative, *, registration=None, editions=()):
             tasks.append(Task("automapeo", submitted))
             tasks.append(Task("almi", False))
             tasks.append(Task("exit_questionnaire", QuestionnaireKind.EXIT in answered))
+    if stage in (Stage.CERTIFICATION, Stage.DISSEMINATION):
+        from certificates.models import Recognition
+
+        issued = (
+            Recognition.objects.filter(initiative=initiative)
+            .filter(Q(official=official) | Q(local_government=official.local_government_id))
+            .valid()
+            .exclude(pdf="")
+            .exists()
+        )
+        if issued:  # only then: not everyone is recognized, and nobody is told so here
+            tasks.append(Task("recognitions", False))
     return tasks
 
 

@@ -284,6 +284,42 @@ def test_profile_gender_optional_and_errors_next_to_field(client, portal):  # no
     assert response.status_code == 302
 
 
+# ---- Recognitions on the home page ----
+
+
+def _recognize(w, kind):
+    from certificates.models import Recognition
+
+    return Recognition.objects.create(
+        initiative=w["initiative"],
+        kind=kind,
+        official=w["official"] if kind == "person" else None,
+        local_government=w["government"] if kind == "government" else None,
+        holder_name=w["official"].full_name if kind == "person" else w["government"].name,
+        issued_at=timezone.now(),
+        issued_by=f.make_regional_staff(),
+        pdf="recognitions/x.pdf",
+    )
+
+
+@pytest.mark.parametrize("kind", ["person", "government"])
+def test_home_in_certification_points_to_the_issued_recognition(client, portal, kind):  # noqa: F811
+    a, b = portal["a"], portal["b"]
+    for side in (a, b):
+        Initiative.objects.filter(pk=side["initiative"].pk).update(stage="certification")
+    _login(client, portal)
+    page = client.get(reverse("home")).content.decode()
+    assert "has been issued" not in page  # nothing issued yet: nobody is told anything about it
+    assert "Nothing right now" in page
+
+    _recognize(a, kind)  # the official's own certificate, or their government's recognition
+    page = client.get(reverse("home")).content.decode()
+    assert "your recognition as Champion Local Authority has been issued" in page
+    assert f'href="{reverse("certificates:mine")}"' in page
+    client.force_login(b["official"].user)  # another government's official: not theirs
+    assert "has been issued" not in client.get(reverse("home")).content.decode()
+
+
 # ---- Query counts ----
 
 
