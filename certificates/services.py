@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -10,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from alp_portal.roles import is_regional_staff
@@ -118,11 +119,25 @@ def enqueue_issuance(task, batch_id):
     return result
 
 
+# A running batch records progress after every chunk (a few seconds): one silent this long has lost its worker.
+STALLED_AFTER = timedelta(minutes=2)
+
+
 def resume_issuance(*, batch, by):
-    """Queue again a batch left unfinished (a worker stopped) or with failures to retry."""
+    """Queue again a batch left unfinished (a worker stopped) or with failures to retry. Refused while the
+    batch is visibly running (progress within STALLED_AFTER): a second worker on it would only race the first."""
     from .tasks import run_issuance
 
     _require_regional(by)
+    batch.refresh_from_db(fields=["status", "updated"])
+    if batch.status == BatchStatus.RUNNING and batch.updated > timezone.now() - STALLED_AFTER:
+        raise CertificateError(
+            _(
+                "This issuance is running: its last progress was at %(time)s. Resume it only if it makes no "
+                "progress for two minutes."
+            )
+            % {"time": formats.time_format(timezone.localtime(batch.updated), "TIME_FORMAT")}
+        )
     retried = IssuanceItem.objects.filter(batch=batch, status=ItemStatus.FAILED).update(
         status=ItemStatus.PENDING, failure="", error=""
     )
@@ -138,7 +153,7 @@ def _refresh_counts(batch):
         skipped=Count("pk", filter=Q(status=ItemStatus.SKIPPED)),
         failed=Count("pk", filter=Q(status=ItemStatus.FAILED)),
     )
-    IssuanceBatch.objects.filter(pk=batch.pk).update(**counts)
+    IssuanceBatch.objects.filter(pk=batch.pk).update(**counts, updated=timezone.now())  # also the heartbeat
 
 
 def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
@@ -150,7 +165,7 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
     """
     batch = IssuanceBatch.objects.select_related("initiative", "requested_by").get(pk=batch_id)
     IssuanceBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.RUNNING, started_at=batch.started_at or timezone.now()
+        status=BatchStatus.RUNNING, started_at=batch.started_at or timezone.now(), updated=timezone.now()
     )
     last_id = 0
     while True:

@@ -211,3 +211,26 @@ def test_issuance_unexpected_error_fails_the_chunk_with_its_reason(world, monkey
     batch = process_issuance(batch_id=batch.pk)
     assert (batch.status, batch.done, batch.failed) == (BatchStatus.FINISHED, 0, 4)
     assert set(IssuanceItem.objects.values_list("failure", "error")) == {(FailureKind.UNEXPECTED, "database went away")}
+
+
+def test_resume_refused_while_the_batch_makes_progress_allowed_once_stalled(
+    world, django_capture_on_commit_callbacks, english
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from certificates.services import resume_issuance
+
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])  # queued, not run
+    IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, updated=timezone.now())
+    with pytest.raises(CertificateError, match="This issuance is running: its last progress was at"):
+        resume_issuance(batch=batch, by=world["regional"])
+
+    # Two minutes without progress: its worker is gone (killed, machine restarted); resuming finishes it.
+    IssuanceBatch.objects.filter(pk=batch.pk).update(updated=timezone.now() - timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_issuance(batch=batch, by=world["regional"])
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == (BatchStatus.FINISHED, 4)
+    assert Recognition.objects.count() == 4
