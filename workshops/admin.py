@@ -41,6 +41,7 @@ from .services import (
     DISMISS,
     AlmiMergeError,
     AttendanceError,
+    clipping_window,
     confirm_attendance_import,
     discard_attendance_import,
     effective_official,
@@ -50,6 +51,7 @@ from .services import (
     record_attendance,
     send_event_invitations,
     session_seconds,
+    session_window,
     totals_by_official,
     upload_attendance_report,
     zone_named,
@@ -341,7 +343,8 @@ def preview_context(session, attendance_import, choices):
         value = str(value or "")
         if value == DISMISS or value.isdigit():
             numeric[n] = DISMISS if value == DISMISS else int(value)
-    totals = totals_by_official(attendance_import.rows, numeric)
+    totals = totals_by_official(attendance_import.rows, numeric, session=session)
+    window = clipping_window(session, attendance_import.rows)
     groups = {kind: [] for kind in MatchKind.values}
     for row in attendance_import.rows:
         official_pk = effective_official(row, numeric.get(row["n"]))
@@ -384,6 +387,10 @@ def preview_context(session, attendance_import, choices):
         ),
         "already": already,
         "other_day": other_day,
+        # Time outside the schedule is left out, or could not be (the report is on another clock).
+        "clipped": window is not None,
+        "window": session_window(session),
+        "has_times": any(row["intervals"] for row in attendance_import.rows),
         "session_day": session_day,
         "pending": attendance_import.status == ImportStatus.PENDING,
         "dismiss": DISMISS,

@@ -7,7 +7,7 @@ transaction. Domain errors carry a message a person can act on.
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -363,6 +363,52 @@ def meets_threshold(*, seconds, session, percent):
     return seconds * 100 >= percent * session_seconds(session)
 
 
+# Participant reports give times on the meeting tool's clock, without a zone; reports with times only (no
+# date) read as this day, plus a day for each midnight the meeting went past.
+TIME_ONLY_DAY = date(1900, 1, 1)
+# A report's clock may be the organisers' or another (the tool's account in another time zone): the offsets
+# tried to see which one lines the report up with the session best. Whole hours, as the zones of the region
+# are: with half hours, a report of people who joined early would line up "better" half an hour off.
+CLOCK_OFFSETS = [timedelta(hours=k) for k in range(-14, 15)]
+
+
+def session_window(session):
+    """The session's scheduled start and end on the organisers' clock (naive, like the reports' times)."""
+    zone = zone_named(session.time_zone)
+    return tuple(
+        timezone.localtime(moment, zone).replace(tzinfo=None) for moment in (session.starts_at, session.ends_at)
+    )
+
+
+def _report_time(text, day):
+    moment = datetime.fromisoformat(text)
+    if moment.year == TIME_ONLY_DAY.year:
+        return datetime.combine(day + (moment.date() - TIME_ONLY_DAY), moment.time())
+    return moment
+
+
+def clipping_window(session, rows):
+    """The session's schedule, to which the report's times are cut (time before the start or after the end
+    does not count), when the report reads on the organisers' clock: of all the clock offsets tried, none
+    puts more of the report's time inside the session than no offset. Otherwise None: cutting a report on
+    another clock (the tool's account in another time zone) would drop real attendance, so nothing is cut and
+    the preview says so."""
+    start, end = session_window(session)
+    spans = [
+        (_report_time(join, start.date()), _report_time(leave, start.date()))
+        for row in rows
+        for join, leave in row["intervals"]
+    ]
+    if not spans:
+        return None
+
+    def inside(offset):
+        return sum(max(0, (min(b - offset, end) - max(a - offset, start)).total_seconds()) for a, b in spans)
+
+    best = max(CLOCK_OFFSETS, key=lambda offset: (inside(offset), not offset))  # no offset wins a tie
+    return (start, end) if not best else None
+
+
 # --- matching -----------------------------------------------------------------------------------------
 
 
@@ -485,17 +531,26 @@ def effective_official(row, decision=None):
     return row["official"] if row["match"] == MatchKind.MATCHED else None
 
 
-def totals_by_official(rows, decisions=None):
-    """Seconds per official over every row that counts for them: overlapping segments count once."""
+def totals_by_official(rows, decisions=None, *, session):
+    """Seconds per official over every row that counts for them, within the session: overlapping segments
+    count once, time outside the schedule does not (see clipping_window), and nobody has more than the
+    session's length (durations without times cannot be cut)."""
     decisions = decisions or {}
+    window = clipping_window(session, rows)
+    day = session_window(session)[0].date()
     intervals, extra = defaultdict(list), defaultdict(int)
     for row in rows:
         official = effective_official(row, decisions.get(row["n"]))
         if official is None:
             continue
-        intervals[official] += [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in row["intervals"]]
+        spans = [(_report_time(a, day), _report_time(b, day)) for a, b in row["intervals"]]
+        if window is not None:
+            start, end = window
+            spans = [(max(a, start), min(b, end)) for a, b in spans if min(b, end) > max(a, start)]
+        intervals[official] += spans
         extra[official] += row["extra"]
-    return {pk: merged_seconds(intervals[pk]) + extra[pk] for pk in set(intervals) | set(extra)}
+    longest = session_seconds(session)
+    return {pk: min(merged_seconds(intervals[pk]) + extra[pk], longest) for pk in set(intervals) | set(extra)}
 
 
 def clean_decisions(attendance_import, raw, allowed):
@@ -552,7 +607,7 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
         allowed = set(import_candidates(session).values_list("pk", flat=True))
         decisions = clean_decisions(locked, decisions, allowed)
         percent = session.event.initiative.attendance_threshold_percent
-        totals = totals_by_official(locked.rows, decisions)
+        totals = totals_by_official(locked.rows, decisions, session=session)
         now = timezone.now()
         existing = {
             a.official_id: a

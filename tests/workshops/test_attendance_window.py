@@ -1,0 +1,111 @@
+"""Only time within the session counts: a participant report's times are cut to the session's schedule when
+they read on the organisers' clock, and left as they are (with a warning) when they do not."""
+
+import pytest
+from django.urls import reverse
+
+from tests.workshops.reportfiles import at, meet_report, zoom_report
+from workshops.enums import AttendanceStatus
+from workshops.models import Attendance
+from workshops.services import confirm_attendance_import, upload_attendance_report
+
+pytestmark = pytest.mark.django_db
+# attendance_world: a two-hour session at 10:00 in Buenos Aires, the organisers' time zone; threshold 75 %
+# (90 minutes); at(m) is 10:00 + m minutes on that day.
+
+
+def import_and_confirm(w, data, name="participants.csv"):
+    report = upload_attendance_report(session=w["session"], file_name=name, data=data, by=w["regional"])
+    confirm_attendance_import(attendance_import=report, decisions={}, by=w["regional"])
+    return report
+
+
+def attendance_of(official):
+    row = Attendance.objects.get(official=official)
+    return row.status, row.minutes
+
+
+def test_joining_early_or_staying_late_adds_nothing(attendance_world):
+    w = attendance_world
+    data = zoom_report(
+        [
+            ("María José Pérez Gutiérrez", "", at(-20), at(80), False),  # 100 minutes in the report, 80 in session
+            ("João da Silva Gonçalves", "", at(35), at(160), False),  # 125 in the report, 85 in session
+            ("Invitada", "", at(0), at(120), True),
+        ]
+    )
+    import_and_confirm(w, data)
+    assert attendance_of(w["a"]) == (AttendanceStatus.ABSENT, 80)
+    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 85)
+
+
+def test_time_within_the_session_still_counts_to_the_second(attendance_world):
+    w = attendance_world
+    data = zoom_report(
+        [
+            ("María José Pérez Gutiérrez", "", at(-30), at(90), False),  # 90:00 within: present
+            ("João da Silva Gonçalves", "", at(30, 1), at(150), False),  # 89:59 within: absent
+        ]
+    )
+    import_and_confirm(w, data)
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 90)
+    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 89)
+
+
+def test_report_with_times_only_is_cut_on_the_sessions_day(attendance_world):
+    w = attendance_world
+    data = zoom_report(
+        [
+            ("María José Pérez Gutiérrez", "", at(-15), at(95), False),  # 110 in the report, 95 in session
+            ("João da Silva Gonçalves", "", at(0), at(80), False),
+        ]
+    )
+    data = data.replace(b"10/18/2023 ", b"")  # a report with the times of day only
+    import_and_confirm(w, data)
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 95)
+    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 80)
+
+
+def test_durations_without_times_count_up_to_the_sessions_length(attendance_world):
+    # Google Meet gives each person's summed duration only: it cannot be cut, but nobody attends more than all.
+    w = attendance_world
+    data = meet_report([("María José", "Pérez Gutiérrez", "mjperez@rosario.gob.ar", 150, at(-15), at(135))])
+    import_and_confirm(w, data, name="meet.csv")
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 120)
+
+
+def test_report_on_another_clock_is_not_cut_and_the_preview_says_so(client, attendance_world):
+    # The meeting tool's account in UTC: every time reads three hours later than the organisers' clock.
+    w = attendance_world
+    late = 180
+    data = zoom_report(
+        [
+            ("María José Pérez Gutiérrez", "", at(late - 5), at(late + 95), False),
+            ("João da Silva Gonçalves", "", at(late), at(late + 60), False),
+        ]
+    )
+    report = upload_attendance_report(session=w["session"], file_name="utc.csv", data=data, by=w["regional"])
+    client.force_login(w["regional"])
+    page = client.get(
+        reverse("admin:workshops_session_import_preview", args=[w["session"].pk, report.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "The times in this report do not match the session's schedule (10 a.m. to noon" in page
+    confirm_attendance_import(attendance_import=report, decisions={}, by=w["regional"])
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # as reported: nothing was cut
+    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 60)
+
+
+def test_preview_of_a_report_on_the_organisers_clock_says_what_counts(client, attendance_world):
+    w = attendance_world
+    data = zoom_report([("María José Pérez Gutiérrez", "", at(-20), at(100), False)])
+    report = upload_attendance_report(session=w["session"], file_name="p.csv", data=data, by=w["regional"])
+    client.force_login(w["regional"])
+    response = client.get(
+        reverse("admin:workshops_session_import_preview", args=[w["session"].pk, report.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert "Only time within the session's schedule counts (10 a.m. to noon" in page
+    [row] = response.context["matched"]
+    assert (row["minutes"], row["total_minutes"], row["present"]) == (120, 100, True)
