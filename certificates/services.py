@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -120,31 +121,42 @@ def enqueue_issuance(task, batch_id):
 
 
 # A running batch records progress after every chunk (a few seconds): one silent this long has lost its worker.
-STALLED_AFTER = timedelta(minutes=2)
+STALLED_AFTER = timedelta(minutes=5)
 
 
 def resume_issuance(*, batch, by):
     """Queue again a batch left unfinished (a worker stopped) or with failures to retry. Refused while the
-    batch is visibly running (progress within STALLED_AFTER): a second worker on it would only race the first."""
+    batch is visibly queued or running (its heartbeat, on the database's clock, within STALLED_AFTER): a
+    second worker on it would only race the first. The batch row is locked, so two clicks queue one task."""
     from .tasks import run_issuance
 
     _require_regional(by)
-    batch.refresh_from_db(fields=["status", "updated"])
-    if batch.status == BatchStatus.RUNNING and batch.updated > timezone.now() - STALLED_AFTER:
-        raise CertificateError(
-            _(
-                "This issuance is running: its last progress was at %(time)s. Resume it only if it makes no "
-                "progress for two minutes."
+    with transaction.atomic():
+        locked = IssuanceBatch.objects.select_for_update().get(pk=batch.pk)
+        busy = IssuanceBatch.objects.filter(
+            pk=batch.pk,
+            status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING],
+            updated__gt=Now() - STALLED_AFTER,
+        ).exists()
+        if busy:
+            raise CertificateError(
+                _(
+                    "This issuance is queued or running: its last progress was at %(time)s. Resume it only if it "
+                    "makes no progress for five minutes."
+                )
+                % {"time": formats.time_format(timezone.localtime(locked.updated), "TIME_FORMAT")}
             )
-            % {"time": formats.time_format(timezone.localtime(batch.updated), "TIME_FORMAT")}
+        retried = IssuanceItem.objects.filter(batch=batch, status=ItemStatus.FAILED).update(
+            status=ItemStatus.PENDING, failure="", error=""
         )
-    retried = IssuanceItem.objects.filter(batch=batch, status=ItemStatus.FAILED).update(
-        status=ItemStatus.PENDING, failure="", error=""
-    )
-    if not retried and not IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING).exists():
-        raise CertificateError(_("This issuance has nothing left to do."))
-    IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED, finished_at=None)
-    transaction.on_commit(lambda: enqueue_issuance(run_issuance, batch.pk))
+        if not retried and not IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING).exists():
+            raise CertificateError(_("This issuance has nothing left to do."))
+        IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED, finished_at=None, updated=Now())
+        transaction.on_commit(lambda: enqueue_issuance(run_issuance, batch.pk))
+
+
+def _heartbeat(batch):
+    IssuanceBatch.objects.filter(pk=batch.pk).update(updated=Now())
 
 
 def _refresh_counts(batch):
@@ -153,7 +165,7 @@ def _refresh_counts(batch):
         skipped=Count("pk", filter=Q(status=ItemStatus.SKIPPED)),
         failed=Count("pk", filter=Q(status=ItemStatus.FAILED)),
     )
-    IssuanceBatch.objects.filter(pk=batch.pk).update(**counts, updated=timezone.now())  # also the heartbeat
+    IssuanceBatch.objects.filter(pk=batch.pk).update(**counts, updated=Now())  # also the heartbeat
 
 
 def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
@@ -165,7 +177,7 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
     """
     batch = IssuanceBatch.objects.select_related("initiative", "requested_by").get(pk=batch_id)
     IssuanceBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.RUNNING, started_at=batch.started_at or timezone.now(), updated=timezone.now()
+        status=BatchStatus.RUNNING, started_at=batch.started_at or timezone.now(), updated=Now()
     )
     last_id = 0
     while True:
@@ -232,17 +244,24 @@ def _process_chunk(batch, items):
         recorded, lost = _store_chunk(rendered)
         finished += recorded
         if lost:
-            # Another worker recorded these PDFs first (the same people in two issuances at once): the
-            # recognition is its, to mark issued and to announce. Ours, if still pending, are skipped.
-            IssuanceItem.objects.filter(pk__in=[item.pk for item in lost], status=ItemStatus.PENDING).update(
-                status=ItemStatus.SKIPPED
+            # Another worker recorded these PDFs first. Where it works for another issuance of the same people,
+            # the recognition is that issuance's, to mark issued and to announce: ours are skipped. Where it
+            # works on this same item (this batch run twice at once), that worker finishes the item: ours is
+            # left as it is (should that worker die, resuming finds the PDF and finishes the item).
+            contested = set(
+                IssuanceItem.objects.filter(recognition__in=[item.recognition_id for item in lost])
+                .exclude(batch=batch)
+                .values_list("recognition_id", flat=True)
             )
+            IssuanceItem.objects.filter(
+                pk__in=[item.pk for item in lost if item.recognition_id in contested], status=ItemStatus.PENDING
+            ).update(status=ItemStatus.SKIPPED)
     IssuanceItem.objects.filter(pk__in=[item.pk for item, _r, _pdf in finished]).update(
         status=ItemStatus.ISSUED, failure="", error=""
     )
-    emailed = [item.pk for item, recognition, pdf in finished if _announce(item, recognition, pdf)]
-    if emailed:
-        IssuanceItem.objects.filter(pk__in=emailed).update(emailed_at=timezone.now())
+    _heartbeat(batch)  # rendered and stored: the e-mails may take a while (each can wait for the mail server)
+    for item, recognition, pdf in finished:
+        _announce(item, recognition, pdf)
 
 
 def _holder_key(kind, official_id, local_government_id):
@@ -353,18 +372,27 @@ def _store_chunk(rendered):
 
 
 def _announce(item, recognition, pdf):
-    """E-mail the holder unless this item already did; True when a mail went out."""
+    """E-mail the holder unless this item's e-mail went out already; True when a mail went out.
+
+    The item is claimed for its e-mail first (emailed_at set where still empty), so that two workers on one
+    batch send one e-mail, not two; if the sending fails, the claim is let go and the item marked failed."""
     if item.emailed_at is not None:
         return False
+    if not IssuanceItem.objects.filter(pk=item.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        return False  # another worker is sending it
     try:
         if pdf is None:
             with recognition.pdf.open("rb") as handle:
                 pdf = handle.read()
-        return send_recognition_email(recognition, pdf)
+        sent = send_recognition_email(recognition, pdf)
     except Exception as error:
         logger.exception("E-mail of recognition %s failed", recognition.pk)
+        IssuanceItem.objects.filter(pk=item.pk).update(emailed_at=None)
         _fail(item, FailureKind.EMAIL, error)
         return False
+    if not sent:  # nobody to write to
+        IssuanceItem.objects.filter(pk=item.pk).update(emailed_at=None)
+    return sent
 
 
 def _holder_filter(item):

@@ -325,15 +325,15 @@ def expected_of(official, initiative, *, registration=None, editions=()):
     if stage in (Stage.CERTIFICATION, Stage.DISSEMINATION):
         from certificates.models import Recognition
 
-        issued = (
+        kinds = set(
             Recognition.objects.filter(initiative=initiative)
             .filter(Q(official=official) | Q(local_government=official.local_government_id))
             .valid()
             .exclude(pdf="")
-            .exists()
+            .values_list("kind", flat=True)
         )
-        if issued:  # only then: not everyone is recognized, and nobody is told so here
-            tasks.append(Task("recognitions", False))
+        if kinds:  # only then: not everyone is recognized, and nobody is told so here
+            tasks.append(Task("recognitions", False, "person" if "person" in kinds else "government"))
     return tasks
 
 

@@ -380,10 +380,14 @@ def session_window(session):
     )
 
 
-def _report_time(text, day):
+def _report_time(text, start):
+    """A report's time as a moment on the organisers' clock; a time of day only is put on the session's day,
+    or the next one when it reads more than twelve hours before the start (a session past midnight)."""
     moment = datetime.fromisoformat(text)
     if moment.year == TIME_ONLY_DAY.year:
-        return datetime.combine(day + (moment.date() - TIME_ONLY_DAY), moment.time())
+        moment = datetime.combine(start.date() + (moment.date() - TIME_ONLY_DAY), moment.time())
+        if moment < start - timedelta(hours=12):
+            moment += timedelta(days=1)
     return moment
 
 
@@ -395,16 +399,14 @@ def clipping_window(session, rows):
     the preview says so."""
     start, end = session_window(session)
     spans = [
-        (_report_time(join, start.date()), _report_time(leave, start.date()))
-        for row in rows
-        for join, leave in row["intervals"]
+        (_report_time(join, start), _report_time(leave, start)) for row in rows for join, leave in row["intervals"]
     ]
-    if not spans:
-        return None
 
     def inside(offset):
         return sum(max(0, (min(b - offset, end) - max(a - offset, start)).total_seconds()) for a, b in spans)
 
+    if not spans or not inside(timedelta(0)):
+        return None  # nothing of the report falls in the session (another day?): nothing to cut it to
     best = max(CLOCK_OFFSETS, key=lambda offset: (inside(offset), not offset))  # no offset wins a tie
     return (start, end) if not best else None
 
@@ -537,16 +539,16 @@ def totals_by_official(rows, decisions=None, *, session):
     session's length (durations without times cannot be cut)."""
     decisions = decisions or {}
     window = clipping_window(session, rows)
-    day = session_window(session)[0].date()
+    start = session_window(session)[0]
     intervals, extra = defaultdict(list), defaultdict(int)
     for row in rows:
         official = effective_official(row, decisions.get(row["n"]))
         if official is None:
             continue
-        spans = [(_report_time(a, day), _report_time(b, day)) for a, b in row["intervals"]]
+        spans = [(_report_time(a, start), _report_time(b, start)) for a, b in row["intervals"]]
         if window is not None:
-            start, end = window
-            spans = [(max(a, start), min(b, end)) for a, b in spans if min(b, end) > max(a, start)]
+            first, last = window
+            spans = [(max(a, first), min(b, last)) for a, b in spans if min(b, last) > max(a, first)]
         intervals[official] += spans
         extra[official] += row["extra"]
     longest = session_seconds(session)

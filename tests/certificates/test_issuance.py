@@ -222,15 +222,51 @@ def test_resume_refused_while_the_batch_makes_progress_allowed_once_stalled(
 
     from certificates.services import resume_issuance
 
-    batch = start_issuance(initiative=world["initiative"], by=world["regional"])  # queued, not run
+    batch = start_issuance(initiative=world["initiative"], by=world["regional"])  # queued, its task not run
+    with pytest.raises(CertificateError, match="This issuance is queued or running: its last progress was at"):
+        resume_issuance(batch=batch, by=world["regional"])  # a second click on a queued batch
     IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, updated=timezone.now())
-    with pytest.raises(CertificateError, match="This issuance is running: its last progress was at"):
+    with pytest.raises(CertificateError, match="Resume it only if it makes no progress for five minutes"):
         resume_issuance(batch=batch, by=world["regional"])
 
-    # Two minutes without progress: its worker is gone (killed, machine restarted); resuming finishes it.
-    IssuanceBatch.objects.filter(pk=batch.pk).update(updated=timezone.now() - timedelta(minutes=3))
+    # Five minutes without progress: its worker is gone (killed, machine restarted); resuming finishes it.
+    IssuanceBatch.objects.filter(pk=batch.pk).update(updated=timezone.now() - timedelta(minutes=6))
     with django_capture_on_commit_callbacks(execute=True):
         resume_issuance(batch=batch, by=world["regional"])
     batch.refresh_from_db()
     assert (batch.status, batch.done) == (BatchStatus.FINISHED, 4)
+    assert Recognition.objects.count() == 4
+
+
+def test_an_item_is_announced_once_even_by_two_workers(world, django_capture_on_commit_callbacks, monkeypatch):
+    """Two workers on one batch each hold the item with no e-mail sent yet: the first claims it, the second
+    sends nothing."""
+    from certificates import services
+
+    monkeypatch.setattr(services, "send_recognition_email", lambda recognition, pdf: 1 / 0)
+    batch = issue(world, django_capture_on_commit_callbacks)
+    assert (batch.done, batch.failed) == (0, 4)  # issued, but every e-mail failed: retried on resume
+    monkeypatch.undo()
+    item = IssuanceItem.objects.select_related("recognition").filter(batch=batch).first()
+    assert item.emailed_at is None and len(mail.outbox) == 0
+    first, second = IssuanceItem.objects.get(pk=item.pk), IssuanceItem.objects.get(pk=item.pk)
+    assert services._announce(first, item.recognition, None) is True
+    assert services._announce(second, item.recognition, None) is False
+    assert len(mail.outbox) == 1
+    assert IssuanceItem.objects.get(pk=item.pk).emailed_at is not None
+
+
+def test_a_failed_email_lets_the_item_be_announced_on_resume(world, django_capture_on_commit_callbacks, monkeypatch):
+    from certificates import services
+    from certificates.services import resume_issuance
+
+    monkeypatch.setattr(services, "send_recognition_email", lambda recognition, pdf: 1 / 0)
+    batch = issue(world, django_capture_on_commit_callbacks)
+    assert set(IssuanceItem.objects.values_list("failure", "emailed_at")) == {(FailureKind.EMAIL, None)}
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_issuance(batch=batch, by=world["regional"])
+    batch.refresh_from_db()
+    assert (batch.done, batch.failed) == (4, 0)
+    assert len(mail.outbox) == 4
     assert Recognition.objects.count() == 4

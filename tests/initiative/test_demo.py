@@ -163,11 +163,36 @@ def test_demo_reset_after_issuing_recognitions_removes_them_and_their_pdfs(djang
     pdfs = list(Recognition.objects.values_list("pdf", flat=True))
     assert all(default_storage.exists(name) for name in pdfs)
 
-    output = load_demo("--reset")
+    with django_capture_on_commit_callbacks(execute=True):
+        output = load_demo("--reset")
     assert "Deleted the demo initiative" in output
     assert counts() == before
     assert not Recognition.objects.exists() and not IssuanceBatch.objects.exists()
     assert not any(default_storage.exists(name) for name in pdfs)
+
+
+@pytest.mark.django_db
+def test_demo_reset_that_fails_keeps_the_recognitions_and_their_pdfs(django_capture_on_commit_callbacks, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from certificates.models import Recognition
+    from certificates.services import start_issuance
+    from initiative.management.commands import load_demo as command
+
+    load_demo()
+    regional = get_user_model().objects.get(email="regional@demo.alp")
+    with django_capture_on_commit_callbacks(execute=True):
+        start_issuance(initiative=demo_initiative(), by=regional)
+    pdfs = list(Recognition.objects.values_list("pdf", flat=True))
+
+    def broken(self):
+        raise CommandError("the demo file is broken")
+
+    monkeypatch.setattr(command.DemoLoader, "load", broken)
+    with pytest.raises(CommandError), django_capture_on_commit_callbacks(execute=True):
+        load_demo("--reset")
+    assert Recognition.objects.count() == 40  # rolled back with the rest
+    assert all(default_storage.exists(name) for name in pdfs)  # and the files were not touched
 
 
 @pytest.mark.django_db

@@ -109,3 +109,36 @@ def test_preview_of_a_report_on_the_organisers_clock_says_what_counts(client, at
     assert "Only time within the session's schedule counts (10 a.m. to noon" in page
     [row] = response.context["matched"]
     assert (row["minutes"], row["total_minutes"], row["present"]) == (120, 100, True)
+
+
+def test_report_of_another_day_is_not_cut_to_nothing(attendance_world):
+    # The session was held a day late (or the report is of another day): the preview warns about the day;
+    # the time is counted as reported rather than cut to zero.
+    w = attendance_world
+    data = zoom_report([("María José Pérez Gutiérrez", "", at(24 * 60), at(24 * 60 + 100), False)])
+    import_and_confirm(w, data)
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # as reported, not cut to zero
+
+
+def test_session_past_midnight_with_times_only(attendance_world):
+    # A session from 23:30 to 01:30 and a report with times of day only: 00:10 is after midnight, not 23
+    # hours before the start.
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    w = attendance_world
+    session = w["session"]
+    zone = ZoneInfo("America/Argentina/Buenos_Aires")
+    session.starts_at = datetime(2023, 10, 18, 23, 30, tzinfo=zone)
+    session.ends_at = datetime(2023, 10, 19, 1, 30, tzinfo=zone)
+    session.save()
+    night = datetime(2023, 10, 18, 23, 30)
+    data = zoom_report(
+        [
+            ("María José Pérez Gutiérrez", "", night - timedelta(minutes=10), night + timedelta(minutes=100), False),
+            ("João da Silva Gonçalves", "", night + timedelta(minutes=40), night + timedelta(minutes=80), False),
+        ]
+    )
+    import_and_confirm(w, data.replace(b"10/18/2023 ", b"").replace(b"10/19/2023 ", b""))
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # 23:30 to 01:10; ten early minutes cut
+    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 40)  # 00:10 to 00:50

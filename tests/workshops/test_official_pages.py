@@ -314,7 +314,8 @@ def test_home_in_certification_points_to_the_issued_recognition(client, portal, 
 
     _recognize(a, kind)  # the official's own certificate, or their government's recognition
     page = client.get(reverse("home")).content.decode()
-    assert "your recognition as Champion Local Authority has been issued" in page
+    whose = "your" if kind == "person" else "your local government's"
+    assert f"Congratulations: {whose} recognition as Champion Local Authority has been issued" in page
     assert f'href="{reverse("certificates:mine")}"' in page
     client.force_login(b["official"].user)  # another government's official: not theirs
     assert "has been issued" not in client.get(reverse("home")).content.decode()

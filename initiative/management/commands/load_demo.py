@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -119,9 +120,11 @@ def delete_demo(data, initiative):
         # Recognitions and issuances protect their initiative: those made while trying the demo go with it,
         # their PDFs too.
         IssuanceBatch.objects.filter(initiative=initiative).delete()
-        for recognition in Recognition.objects.filter(initiative=initiative).exclude(pdf=""):
-            recognition.pdf.delete(save=False)
-        Recognition.objects.filter(initiative=initiative).delete()
+        recognitions = Recognition.objects.filter(initiative=initiative)
+        pdfs = list(recognitions.exclude(pdf="").values_list("pdf", flat=True))
+        recognitions.delete()
+        # The files go once the rows are gone for good: should the reset fail and roll back, they stay.
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in pdfs])
         initiative.delete()
         emails = [official_email(g, o) for g in data["governments"] for o in g["officials"]]
         Official.objects.filter(email__in=emails).delete()
