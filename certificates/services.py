@@ -221,6 +221,7 @@ def _process_chunk(batch, items):
                 _fail(item, FailureKind.RECORD, error)
                 continue
             if recognition is not None:
+                item.recognition_id = recognition.pk  # as the database now has it
                 claimed.append((item, recognition))
     finished = [(item, recognition, None) for item, recognition in claimed if recognition.pdf]
     to_render = [(item, recognition) for item, recognition in claimed if not recognition.pdf]
