@@ -261,8 +261,10 @@ def _process_chunk(batch, items):
         status=ItemStatus.ISSUED, failure="", error=""
     )
     _heartbeat(batch)  # rendered and stored: the e-mails may take a while (each can wait for the mail server)
+    claimed = _claim_emails([item for item, _r, _pdf in finished])
     for item, recognition, pdf in finished:
-        _announce(item, recognition, pdf)
+        if item.pk in claimed:
+            _announce(item, recognition, pdf)
 
 
 def _holder_key(kind, official_id, local_government_id):
@@ -372,15 +374,25 @@ def _store_chunk(rendered):
     return [(item, recognition, pdf) for item, recognition, pdf, _name in written if item.pk not in lost_ids], lost
 
 
-def _announce(item, recognition, pdf):
-    """E-mail the holder unless this item's e-mail went out already; True when a mail went out.
+def _claim_emails(items):
+    """The ids of `items` whose e-mail is this worker's to send: those with none sent, marked as sent in one
+    transaction (their rows locked), so that two workers on one batch send one e-mail, not two."""
+    pending = [item.pk for item in items if item.emailed_at is None]
+    if not pending:
+        return set()
+    with transaction.atomic():
+        mine = list(
+            IssuanceItem.objects.select_for_update()
+            .filter(pk__in=pending, emailed_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        IssuanceItem.objects.filter(pk__in=mine).update(emailed_at=timezone.now())
+    return set(mine)
 
-    The item is claimed for its e-mail first (emailed_at set where still empty), so that two workers on one
-    batch send one e-mail, not two; if the sending fails, the claim is let go and the item marked failed."""
-    if item.emailed_at is not None:
-        return False
-    if not IssuanceItem.objects.filter(pk=item.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
-        return False  # another worker is sending it
+
+def _announce(item, recognition, pdf):
+    """E-mail the holder of an item claimed for it (_claim_emails); True when a mail went out. If sending
+    fails, the claim is let go and the item marked failed, for a resume to try again."""
     try:
         if pdf is None:
             with recognition.pdf.open("rb") as handle:

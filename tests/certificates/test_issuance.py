@@ -250,8 +250,9 @@ def test_an_item_is_announced_once_even_by_two_workers(world, django_capture_on_
     item = IssuanceItem.objects.select_related("recognition").filter(batch=batch).first()
     assert item.emailed_at is None and len(mail.outbox) == 0
     first, second = IssuanceItem.objects.get(pk=item.pk), IssuanceItem.objects.get(pk=item.pk)
+    assert services._claim_emails([first]) == {item.pk}
+    assert services._claim_emails([second]) == set()  # the other worker's copy: already claimed
     assert services._announce(first, item.recognition, None) is True
-    assert services._announce(second, item.recognition, None) is False
     assert len(mail.outbox) == 1
     assert IssuanceItem.objects.get(pk=item.pk).emailed_at is not None
 
