@@ -261,10 +261,8 @@ def _process_chunk(batch, items):
         status=ItemStatus.ISSUED, failure="", error=""
     )
     _heartbeat(batch)  # rendered and stored: the e-mails may take a while (each can wait for the mail server)
-    claimed = _claim_emails([item for item, _r, _pdf in finished])
     for item, recognition, pdf in finished:
-        if item.pk in claimed:
-            _announce(item, recognition, pdf)
+        _announce(item, recognition, pdf)
 
 
 def _holder_key(kind, official_id, local_government_id):
@@ -297,12 +295,20 @@ def _claim_chunk(batch, items):
             )
             .select_related("official__local_government", "local_government")
         }
+        # Recognitions another issuance has already issued (and announced): ours skip them, even where our
+        # item had claimed the recognition first (then failed, or was stopped) and is resumed now.
+        issued_elsewhere = set(
+            IssuanceItem.objects.filter(recognition__in=[r.pk for r in existing.values()], status=ItemStatus.ISSUED)
+            .exclude(batch=batch)
+            .values_list("recognition_id", flat=True)
+        )
         claimed, created, skipped, now = [], [], [], timezone.now()
         for item in locked:
             recognition = existing.get(_holder_key(item.kind, item.official_id, item.local_government_id))
             if recognition is not None:
-                if recognition.pk != item.recognition_id and (
-                    recognition.pdf or recognition.status != RecognitionStatus.ISSUED
+                if recognition.pk in issued_elsewhere or (
+                    recognition.pk != item.recognition_id
+                    and (recognition.pdf or recognition.status != RecognitionStatus.ISSUED)
                 ):
                     item.status, item.recognition = ItemStatus.SKIPPED, recognition
                     skipped.append(item)
@@ -374,25 +380,16 @@ def _store_chunk(rendered):
     return [(item, recognition, pdf) for item, recognition, pdf, _name in written if item.pk not in lost_ids], lost
 
 
-def _claim_emails(items):
-    """The ids of `items` whose e-mail is this worker's to send: those with none sent, marked as sent in one
-    transaction (their rows locked), so that two workers on one batch send one e-mail, not two."""
-    pending = [item.pk for item in items if item.emailed_at is None]
-    if not pending:
-        return set()
-    with transaction.atomic():
-        mine = list(
-            IssuanceItem.objects.select_for_update()
-            .filter(pk__in=pending, emailed_at__isnull=True)
-            .values_list("pk", flat=True)
-        )
-        IssuanceItem.objects.filter(pk__in=mine).update(emailed_at=timezone.now())
-    return set(mine)
-
-
 def _announce(item, recognition, pdf):
-    """E-mail the holder of an item claimed for it (_claim_emails); True when a mail went out. If sending
-    fails, the claim is let go and the item marked failed, for a resume to try again."""
+    """E-mail the holder unless this item's e-mail went out already; True when a mail went out.
+
+    The item is claimed for its e-mail right before sending (emailed_at set where still empty), so that two
+    workers on one batch send one e-mail, not two; a failed send lets the claim go and marks the item failed,
+    for a resume to try again. (A worker killed between the claim and the send loses that one e-mail.)"""
+    if item.emailed_at is not None:
+        return False
+    if not IssuanceItem.objects.filter(pk=item.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+        return False  # another worker sent it, or is sending it
     try:
         if pdf is None:
             with recognition.pdf.open("rb") as handle:
@@ -429,7 +426,14 @@ def _claim_recognition(batch, item):
             .first()
         )
         if existing is not None:
-            if existing.pk != item.recognition_id and (existing.pdf or existing.status != RecognitionStatus.ISSUED):
+            issued_elsewhere = (
+                IssuanceItem.objects.filter(recognition=existing, status=ItemStatus.ISSUED)
+                .exclude(batch=batch)
+                .exists()
+            )
+            if issued_elsewhere or (
+                existing.pk != item.recognition_id and (existing.pdf or existing.status != RecognitionStatus.ISSUED)
+            ):
                 item.status, item.recognition = ItemStatus.SKIPPED, existing
                 item.save(update_fields=["status", "recognition"])
                 return None

@@ -380,15 +380,19 @@ def session_window(session):
     )
 
 
-def _report_time(text, start):
-    """A report's time as a moment on the organisers' clock; a time of day only is put on the session's day,
-    or the next one when it reads more than twelve hours before the start (a session past midnight)."""
-    moment = datetime.fromisoformat(text)
-    if moment.year == TIME_ONLY_DAY.year:
-        moment = datetime.combine(start.date() + (moment.date() - TIME_ONLY_DAY), moment.time())
-        if moment < start - timedelta(hours=12):
-            moment += timedelta(days=1)
-    return moment
+def _report_span(join_text, leave_text, start):
+    """A report's (join, leave) as moments on the organisers' clock. Times of day only are put on the day
+    that brings the join within twelve hours of the session's start (the evening before a session just after
+    midnight, the next morning for one just before), the leave as long after the join as the report says."""
+    join, leave = datetime.fromisoformat(join_text), datetime.fromisoformat(leave_text)
+    if join.year != TIME_ONLY_DAY.year:
+        return join, leave
+    moment = datetime.combine(start.date(), join.time())
+    if moment < start - timedelta(hours=12):
+        moment += timedelta(days=1)
+    elif moment > start + timedelta(hours=12):
+        moment -= timedelta(days=1)
+    return moment, moment + (leave - join)
 
 
 def clipping_window(session, rows):
@@ -398,9 +402,7 @@ def clipping_window(session, rows):
     another clock (the tool's account in another time zone) would drop real attendance, so nothing is cut and
     the preview says so."""
     start, end = session_window(session)
-    spans = [
-        (_report_time(join, start), _report_time(leave, start)) for row in rows for join, leave in row["intervals"]
-    ]
+    spans = [_report_span(a, b, start) for row in rows for a, b in row["intervals"]]
 
     def inside(offset):
         return sum(max(0, (min(b - offset, end) - max(a - offset, start)).total_seconds()) for a, b in spans)
@@ -545,7 +547,7 @@ def totals_by_official(rows, decisions=None, *, session):
         official = effective_official(row, decisions.get(row["n"]))
         if official is None:
             continue
-        spans = [(_report_time(a, start), _report_time(b, start)) for a, b in row["intervals"]]
+        spans = [_report_span(a, b, start) for a, b in row["intervals"]]
         if window is not None:
             first, last = window
             spans = [(max(a, first), min(b, last)) for a, b in spans if min(b, last) > max(a, first)]

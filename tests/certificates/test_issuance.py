@@ -250,9 +250,8 @@ def test_an_item_is_announced_once_even_by_two_workers(world, django_capture_on_
     item = IssuanceItem.objects.select_related("recognition").filter(batch=batch).first()
     assert item.emailed_at is None and len(mail.outbox) == 0
     first, second = IssuanceItem.objects.get(pk=item.pk), IssuanceItem.objects.get(pk=item.pk)
-    assert services._claim_emails([first]) == {item.pk}
-    assert services._claim_emails([second]) == set()  # the other worker's copy: already claimed
     assert services._announce(first, item.recognition, None) is True
+    assert services._announce(second, item.recognition, None) is False  # the other worker's copy: claimed
     assert len(mail.outbox) == 1
     assert IssuanceItem.objects.get(pk=item.pk).emailed_at is not None
 
@@ -270,4 +269,34 @@ def test_a_failed_email_lets_the_item_be_announced_on_resume(world, django_captu
     batch.refresh_from_db()
     assert (batch.done, batch.failed) == (4, 0)
     assert len(mail.outbox) == 4
+    assert Recognition.objects.count() == 4
+
+
+def test_resumed_issuance_skips_what_another_issuance_issued_meanwhile(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Two issuances for the same people: the second claims the recognitions, fails to render, the first
+    issues and announces them; resuming the second must not announce or count them again."""
+    from certificates import pdf as pdf_module
+    from certificates.services import resume_issuance
+
+    first = start_issuance(initiative=world["initiative"], by=world["regional"])
+    second = start_issuance(initiative=world["initiative"], by=world["regional"])
+
+    def broken(recognitions):
+        raise OSError("renderer down")
+
+    monkeypatch.setattr(pdf_module, "render_recognition_pdfs", broken)
+    monkeypatch.setattr(pdf_module, "render_recognition_pdf", lambda recognition, language=None: 1 / 0)
+    process_issuance(batch_id=second.pk)  # claims the 4 recognitions, every PDF fails
+    monkeypatch.undo()
+    process_issuance(batch_id=first.pk)
+    first.refresh_from_db()
+    assert (first.done, len(mail.outbox)) == (4, 4)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_issuance(batch=second, by=world["regional"])
+    second.refresh_from_db()
+    assert (second.done, second.skipped, second.failed) == (0, 4, 0)
+    assert len(mail.outbox) == 4  # nobody e-mailed twice
     assert Recognition.objects.count() == 4

@@ -142,3 +142,40 @@ def test_session_past_midnight_with_times_only(attendance_world):
     import_and_confirm(w, data.replace(b"10/18/2023 ", b"").replace(b"10/19/2023 ", b""))
     assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # 23:30 to 01:10; ten early minutes cut
     assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 40)  # 00:10 to 00:50
+
+
+def _move_session(w, start, end):
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("America/Argentina/Buenos_Aires")
+    w["session"].starts_at, w["session"].ends_at = start.replace(tzinfo=zone), end.replace(tzinfo=zone)
+    w["session"].save()
+
+
+def test_times_only_early_joiner_the_evening_before_a_session_after_midnight(attendance_world):
+    from datetime import datetime
+
+    w = attendance_world
+    _move_session(w, datetime(2023, 10, 19, 0, 15), datetime(2023, 10, 19, 2, 15))
+    data = zoom_report(
+        [
+            ("María José Pérez Gutiérrez", "", datetime(2023, 10, 18, 23, 58), datetime(2023, 10, 19, 2, 0), False),
+            ("João da Silva Gonçalves", "", datetime(2023, 10, 19, 0, 20), datetime(2023, 10, 19, 2, 10), False),
+        ]
+    )
+    import_and_confirm(w, data.replace(b"10/18/2023 ", b"").replace(b"10/19/2023 ", b""))
+    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 105)  # 00:15 to 02:00
+    assert attendance_of(w["b"]) == (AttendanceStatus.PRESENT, 110)
+
+
+def test_times_only_report_far_from_the_session_never_gives_negative_minutes(attendance_world):
+    # A morning report uploaded to an evening session: nothing lines up; the time counts as reported.
+    from datetime import datetime
+
+    w = attendance_world
+    _move_session(w, datetime(2023, 10, 18, 20, 0), datetime(2023, 10, 18, 22, 0))
+    data = zoom_report(
+        [("María José Pérez Gutiérrez", "", datetime(2023, 10, 18, 7, 45), datetime(2023, 10, 18, 9, 0), False)]
+    )
+    import_and_confirm(w, data.replace(b"10/18/2023 ", b""))
+    assert attendance_of(w["a"]) == (AttendanceStatus.ABSENT, 75)

@@ -1,7 +1,9 @@
 """Queue again every issuance left unfinished, for example after its worker was killed.
 
-Safe to run at any time, and at every start of the workers: an issuance never issues twice (the database
-allows one recognition per holder and initiative, and the items are locked while they are claimed).
+Meant for the start of the workers, when none is running: unlike the admin's "Resume", it does not wait for
+a batch's heartbeat to go quiet. Run while a worker is still on a batch, it only queues a second task that
+races the first, harmlessly: an issuance never issues twice (the database allows one recognition per holder
+and initiative, items are locked while they are claimed) and every item is claimed before its e-mail.
 """
 
 from django.core.management.base import BaseCommand
