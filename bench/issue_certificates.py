@@ -76,6 +76,19 @@ def main():
     out.write_text(text)
 
 
+def bench_initiative(name, slug):
+    from initiative.models import Initiative
+
+    return Initiative.objects.create(
+        name=name,
+        slug=slug,
+        year=2023,
+        region="América del Sur",
+        signatory_name="Marcelo Pisani",
+        signatory_title="Director Regional",
+    )
+
+
 def make_batch(initiative, officials, staff):
     from certificates.enums import RecognitionKind
     from certificates.models import IssuanceBatch, IssuanceItem
@@ -147,22 +160,8 @@ def run(args, settings):
         for i in range(args.count)
     )
     officials = list(Official.objects.select_related("local_government").order_by("pk"))
-    one_by_one = Initiative.objects.create(
-        name="ALP uno a uno",
-        slug="bench-one",
-        year=2023,
-        region="América del Sur",
-        signatory_name="Marcelo Pisani",
-        signatory_title="Director Regional",
-    )
-    batched = Initiative.objects.create(
-        name="ALP por lotes",
-        slug="bench-batch",
-        year=2023,
-        region="América del Sur",
-        signatory_name="Marcelo Pisani",
-        signatory_title="Director Regional",
-    )
+    one_by_one = bench_initiative("ALP uno a uno", "bench-one")
+    batched = bench_initiative("ALP por lotes", "bench-batch")
 
     # Warm up: import WeasyPrint, load the fonts and the stylesheet (both modes share this).
     warm = Initiative.objects.create(name="warm", slug="warm", year=2023, region="x")
@@ -176,14 +175,7 @@ def run(args, settings):
 
     from certificates import pdf as pdf_module
 
-    chunked_single = Initiative.objects.create(
-        name="ALP por lotes, un documento por certificado",
-        slug="bench-chunked-single",
-        year=2023,
-        region="América del Sur",
-        signatory_name="Marcelo Pisani",
-        signatory_title="Director Regional",
-    )
+    chunked_single = bench_initiative("ALP por lotes, un documento por certificado", "bench-chunked-single")
     batched_renderer = pdf_module.render_recognition_pdfs
     pdf_module.render_recognition_pdfs = lambda recognitions: [
         pdf_module.render_recognition_pdf(r) for r in recognitions
@@ -195,14 +187,7 @@ def run(args, settings):
 
     naive_line = []
     if args.naive:
-        naive = Initiative.objects.create(
-            name="ALP ingenuo",
-            slug="bench-naive",
-            year=2023,
-            region="América del Sur",
-            signatory_name="Marcelo Pisani",
-            signatory_title="Director Regional",
-        )
+        naive = bench_initiative("ALP ingenuo", "bench-naive")
         original = pdf_module.render_recognition_pdf
         pdf_module.render_recognition_pdf = naive_renderer(pdf_module)
         try:

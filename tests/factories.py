@@ -166,3 +166,21 @@ def make_contribution(official, initiative, *, objectives=(), **fields):
     )
     contribution.objectives.set(objectives)
     return contribution
+
+
+def make_recognition(initiative, *, official=None, local_government=None, **fields):
+    """A valid recognition of `official` (a person's certificate) or of `local_government`, issued now."""
+    from certificates.enums import RecognitionKind
+    from certificates.models import Recognition
+
+    defaults = {
+        "kind": RecognitionKind.PERSON if official is not None else RecognitionKind.GOVERNMENT,
+        "holder_name": official.full_name if official is not None else local_government.name,
+        "issued_at": timezone.now(),
+    }
+    defaults.update(fields)
+    if "issued_by" not in defaults:
+        defaults["issued_by"] = make_regional_staff()
+    return Recognition.objects.create(
+        initiative=initiative, official=official, local_government=local_government, **defaults
+    )

@@ -7,7 +7,6 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +53,6 @@ from .services import (
     session_window,
     totals_by_official,
     upload_attendance_report,
-    zone_named,
 )
 
 
@@ -367,7 +365,7 @@ def preview_context(session, attendance_import, choices):
         for start, _ in row["intervals"]
         if not start.startswith("1900-")
     }
-    session_day = timezone.localtime(session.starts_at, zone_named(session.time_zone)).date()
+    session_day = session_window(session)[0].date()
     other_day = min(report_days) if report_days and session_day not in report_days else None
     already = (
         AttendanceImport.objects.filter(session=session, digest=attendance_import.digest, status=ImportStatus.CONFIRMED)

@@ -14,8 +14,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from authorities.enums import InvitationStatus
-from certificates.enums import RecognitionKind
-from certificates.models import Recognition
 from initiative.models import Initiative
 from tests import factories as f
 from workshops.enums import EventKind
@@ -180,16 +178,8 @@ def test_browser_accept_invitation_switch_language_phone_width(
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert official.registrations.get().event.edition == 2
-    Recognition.objects.create(  # as after issuance: the official's certificate, shown as a card
-        initiative=initiative,
-        kind=RecognitionKind.PERSON,
-        official=official,
-        holder_name=official.full_name,
-        language="pt-br",
-        issued_at=timezone.now(),
-        issued_by=f.make_regional_staff(),
-        pdf="recognitions/certificate.pdf",  # listed once it has its PDF
-    )
+    # As after issuance: the official's certificate, shown as a card (listed once it has its PDF).
+    f.make_recognition(initiative, official=official, language="pt-br", pdf="recognitions/certificate.pdf")
     for path in ("/", "/my/sessions/", "/my/registration/", "/my/profile/", "/recognitions/"):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.lang") == "pt-br"

@@ -221,14 +221,7 @@ def test_recognition_page_offers_no_save_and_no_add(client, setting):
     # A recognition is a record: issuance makes it, revocation (an action) is its only change.
     government = f.make_government("AR")
     official = f.make_official(government)
-    recognition = Recognition.objects.create(
-        initiative=setting["initiative"],
-        kind=RecognitionKind.PERSON,
-        official=official,
-        holder_name=official.full_name,
-        issued_at=setting["initiative"].created,
-        issued_by=setting["regional"],
-    )
+    recognition = f.make_recognition(setting["initiative"], official=official, issued_by=setting["regional"])
     client.force_login(setting["regional"])
     page = client.get(reverse("admin:certificates_recognition_change", args=[recognition.pk])).content.decode()
     assert 'name="_save"' not in page and 'name="_continue"' not in page and 'name="_addanother"' not in page

@@ -8,8 +8,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
 
-from certificates.enums import RecognitionKind
-from certificates.models import Recognition
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +40,7 @@ def test_only_old_files_that_no_recognition_points_to_are_deleted(disk):
     initiative = f.make_initiative()
     official = f.make_official(f.make_government("AR"))
     recorded = store("recognitions/1/AAAA-BBBB-CCCC.pdf", minutes_ago=600, root=disk)
-    Recognition.objects.create(
-        initiative=initiative,
-        kind=RecognitionKind.PERSON,
-        official=official,
-        holder_name=official.full_name,
-        issued_at=initiative.created,
-        issued_by=f.make_regional_staff(),
-        pdf=recorded,
-    )
+    f.make_recognition(initiative, official=official, pdf=recorded)
     stray = store("recognitions/1/DDDD-EEEE-FFFF.pdf", minutes_ago=600, root=disk)  # a killed worker's
     fresh = store("recognitions/2/GGGG-HHHH-JJJJ.pdf", minutes_ago=1, root=disk)  # another worker's, in flight
 

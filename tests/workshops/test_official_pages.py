@@ -288,18 +288,8 @@ def test_profile_gender_optional_and_errors_next_to_field(client, portal):  # no
 
 
 def _recognize(w, kind):
-    from certificates.models import Recognition
-
-    return Recognition.objects.create(
-        initiative=w["initiative"],
-        kind=kind,
-        official=w["official"] if kind == "person" else None,
-        local_government=w["government"] if kind == "government" else None,
-        holder_name=w["official"].full_name if kind == "person" else w["government"].name,
-        issued_at=timezone.now(),
-        issued_by=f.make_regional_staff(),
-        pdf="recognitions/x.pdf",
-    )
+    holder = {"official": w["official"]} if kind == "person" else {"local_government": w["government"]}
+    return f.make_recognition(w["initiative"], pdf="recognitions/x.pdf", **holder)
 
 
 @pytest.mark.parametrize("kind", ["person", "government"])
