@@ -45,6 +45,7 @@ from .services import (
     discard_attendance_import,
     effective_official,
     group_almi_contributions,
+    match_note,
     meets_threshold,
     merge_almi_items,
     record_attendance,
@@ -335,6 +336,9 @@ class SessionAdmin(ScopedAdmin):
 def preview_context(session, attendance_import, choices):
     """The import preview's tables: matched, ambiguous and unmatched rows with minutes and the outcome."""
     officials = {official.pk: official for official in import_candidates(session)}
+    owners = {row["note"]["owner"] for row in attendance_import.rows if (row.get("note") or {}).get("owner")}
+    # Owners of e-mails found in the report who are not expected at the session: named in the notes only.
+    named = {**officials, **Official.objects.select_related("local_government").in_bulk(owners - set(officials))}
     percent = session.event.initiative.attendance_threshold_percent
     numeric = {}
     for n, value in choices.items():
@@ -353,6 +357,7 @@ def preview_context(session, attendance_import, choices):
                 "minutes": row["seconds"] // 60,
                 "official_obj": officials.get(row["official"]),
                 "candidate_objs": [officials[pk] for pk in row["candidates"] if pk in officials],
+                "note": match_note(row, named),
                 "choice": str(choices.get(row["n"]) or ""),
                 "total_minutes": None if total is None else total // 60,
                 "present": None if total is None else meets_threshold(seconds=total, session=session, percent=percent),

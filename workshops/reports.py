@@ -407,6 +407,46 @@ def _parse_meet(rows, header_at):
     return participants, order, count
 
 
+_GUEST_UPN = re.compile(r"^(?P<local>.+)_(?P<domain>[^_@#]+)#ext#@", re.IGNORECASE)
+
+
+def _upn_column(headers):
+    """Teams' "Participant ID (UPN)" column, in any of its languages ("Id. de participante (UPN)")."""
+    for index, header in enumerate(headers):
+        key = _header_key(header)
+        if key == "upn" or key.endswith(" upn"):
+            return index
+    return None
+
+
+def upn_address(upn):
+    """The e-mail a Teams user principal name stands for. A guest account's UPN encodes the guest's own
+    address ("ana_rosario.gob.ar#EXT#@iom.onmicrosoft.com" is ana@rosario.gob.ar); any other UPN is an
+    account's sign-in address, kept as it is."""
+    upn = (upn or "").strip()
+    guest = _GUEST_UPN.match(upn)
+    if guest:
+        return f"{guest['local']}@{guest['domain']}"
+    return upn
+
+
+def _teams_addresses(rows, header_at):
+    """Name → address from Teams' participants list (its e-mail, else its UPN): the activities list may
+    leave both out, and an address must not be lost, since the matcher credits by e-mail before name."""
+    headers = rows[header_at]
+    name = _find_column(headers, "name", "full name", "nombre", "nome")
+    email = _find_column(headers, "email", "correo", "e mail")
+    upn = _upn_column(headers)
+    found = {}
+    for row in rows[header_at + 1 :]:
+        if not any(cell.strip() for cell in row) or re.match(r"^\d+\.\s", row[0]):
+            break
+        address = _cell(row, email) or upn_address(_cell(row, upn))
+        if address:
+            found.setdefault(_cell(row, name), address)
+    return found
+
+
 def _parse_teams(text):
     rows = [line.split("\t") for line in text.splitlines()]
     title = ""
@@ -435,6 +475,8 @@ def _parse_teams(text):
         join = _find_column(headers, "join time", "hora de union", "hora de entrada")
         leave = _find_column(headers, "leave time", "hora de salida", "hora de saida")
         duration = _find_column(headers, "duration", "duracion", "duracao")
+        upn = _upn_column(headers)
+        listed = _teams_addresses(rows, participants_at) if participants_at is not None else {}
         for row in rows[activities + 1 :]:
             if not any(cell.strip() for cell in row) or re.match(r"^\d+\.\s", row[0]):
                 break
@@ -443,7 +485,7 @@ def _parse_teams(text):
                 found,
                 order,
                 name=_cell(row, name),
-                email=_cell(row, email),
+                email=_cell(row, email) or upn_address(_cell(row, upn)) or listed.get(_cell(row, name), ""),
                 join=read_time(_cell(row, join)),
                 leave=read_time(_cell(row, leave)),
                 seconds=parse_duration(_cell(row, duration)),
@@ -454,6 +496,7 @@ def _parse_teams(text):
         name = _find_column(headers, "name", "full name", "nombre", "nome")
         email = _find_column(headers, "email", "correo", "e mail")
         duration = _find_column(headers, "in meeting duration", "duration", "duracion", "duracao")
+        upn = _upn_column(headers)
         for row in rows[participants_at + 1 :]:
             if not any(cell.strip() for cell in row) or re.match(r"^\d+\.\s", row[0]):
                 break
@@ -463,7 +506,7 @@ def _parse_teams(text):
                 found,
                 order,
                 name=_cell(row, name),
-                email=_cell(row, email),
+                email=_cell(row, email) or upn_address(_cell(row, upn)),
                 join=None,
                 leave=None,
                 seconds=parse_duration(_cell(row, duration)) or 0,

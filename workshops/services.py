@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from alp_portal.roles import is_regional_staff
-from authorities.enums import InvitationStatus
+from authorities.enums import Gender, InvitationStatus
 from authorities.models import Official
 from initiative.models import Objective
 
@@ -416,22 +418,49 @@ def clipping_window(session, rows):
 # --- matching -----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Match:
+    """What the matcher found for a report row: `kind` (MatchKind), how (`method`: "email", "name" or ""),
+    the official it counts for, the candidates staff choose from, and a `note` ({"code": ...}) saying why a
+    row needs their decision (rendered in the reader's language by `match_note`)."""
+
+    kind: str
+    method: str = ""
+    official: int | None = None
+    candidates: list = field(default_factory=list)
+    note: dict | None = None
+
+
+# Why a row waits for staff. The e-mail is the stronger evidence: a name that fits an official never
+# outweighs an e-mail that is not theirs.
+EMAIL_NOT_THEIRS = "email_not_theirs"  # the name fits, but the report's e-mail belongs to nobody known
+EMAIL_OF_ANOTHER = "email_of_another"  # the e-mail belongs to an official not expected at this session
+
+
 class OfficialIndex:
     """Finds the officials a report row names: by e-mail first, then by name.
+
+    An e-mail that belongs to an official (their own, or their account's) credits that official only. A
+    row whose e-mail belongs to nobody known is never credited by name: when its name fits an official it
+    goes to staff, saying so. Rows without an e-mail are matched by name.
 
     A name matches an official when the words of one are all among the words of the other (so "María Pérez"
     and "Pérez Gutiérrez, María José" both find "María José Pérez Gutiérrez") and the shared words include a
     given name and a surname. Accents, case, punctuation, initials and particles (de, da, dos, y, e) do not
     count. More than one official found is an ambiguous match, for staff to settle.
+
+    `elsewhere` maps the e-mails of officials who are not candidates ({e-mail: official pk}).
     """
 
-    def __init__(self, officials):
+    def __init__(self, officials, *, elsewhere=None):
         self.by_email = {}
+        self.elsewhere = elsewhere or {}
         self.words = {}
         self.postings = defaultdict(list)
         for official in officials:
-            if official.email:
-                self.by_email[official.email.casefold()] = official.pk
+            for email in (official.email, getattr(official, "account_email", "")):
+                if email:
+                    self.by_email.setdefault(email.casefold(), official.pk)
             given, surnames = set(name_tokens(official.first_name)), set(name_tokens(official.last_name))
             everything = given | surnames
             self.words[official.pk] = (given, surnames, everything)
@@ -459,18 +488,75 @@ class OfficialIndex:
         return sorted(found)
 
     def match(self, participant):
-        """(kind, method, official pk or None, candidate pks)."""
-        if participant.email and participant.email in self.by_email:
-            return MatchKind.MATCHED, "email", self.by_email[participant.email], []
+        email = participant.email
+        if email and email in self.by_email:
+            return Match(MatchKind.MATCHED, "email", self.by_email[email])
+        if email and email in self.elsewhere:
+            return Match(MatchKind.UNMATCHED, note={"code": EMAIL_OF_ANOTHER, "owner": self.elsewhere[email]})
         candidates = []
         for name in [participant.name, *participant.alt_names]:
             found = self.by_name(name)
-            if len(found) == 1:
-                return MatchKind.MATCHED, "name", found[0], []
+            if len(found) == 1 and not email:
+                return Match(MatchKind.MATCHED, "name", found[0])
             candidates += [pk for pk in found if pk not in candidates]
+        if candidates and email:
+            return Match(MatchKind.AMBIGUOUS, "name", None, candidates, {"code": EMAIL_NOT_THEIRS})
         if candidates:
-            return MatchKind.AMBIGUOUS, "name", None, candidates
-        return MatchKind.UNMATCHED, "", None, []
+            return Match(MatchKind.AMBIGUOUS, "name", None, candidates)
+        return Match(MatchKind.UNMATCHED)
+
+
+def match_note(row, officials):
+    """Why a row waits for staff, in words ("" when it does not). `officials`: {pk: Official} with their
+    local governments, holding the row's candidates and the owner of its e-mail."""
+    note = row.get("note") or {}
+    code, email = note.get("code"), row.get("email", "")
+    if code == EMAIL_OF_ANOTHER and note.get("owner") in officials:
+        owner = officials[note["owner"]]
+        return _(
+            "the report's e-mail %(email)s belongs to %(official)s (%(government)s), who is not expected at this "
+            "session"
+        ) % {"email": email, "official": owner.full_name, "government": owner.local_government.name}
+    if code != EMAIL_NOT_THEIRS:
+        return ""
+    found = [officials[pk] for pk in row["candidates"] if pk in officials]
+    if len(found) != 1:
+        return _("the name matches %(officials)s but the report's e-mail %(email)s belongs to none of them") % {
+            "officials": "; ".join(f"{o.full_name} ({o.local_government.name})" for o in found),
+            "email": email,
+        }
+    official = found[0]
+    values = {"official": official.full_name, "government": official.local_government.name, "email": email}
+    if official.gender == Gender.FEMALE:
+        return _("the name matches %(official)s (%(government)s) but the report's e-mail %(email)s is not hers") % (
+            values
+        )
+    if official.gender == Gender.MALE:
+        return _("the name matches %(official)s (%(government)s) but the report's e-mail %(email)s is not his") % (
+            values
+        )
+    return _("the name matches %(official)s (%(government)s) but the report's e-mail %(email)s is not theirs") % (
+        values
+    )
+
+
+def _officials_elsewhere(emails, candidates):
+    """{e-mail: official pk} for the report's e-mails that belong to officials who are not candidates."""
+    emails = sorted(set(emails))
+    if not emails:
+        return {}
+    owners = (
+        Official.objects.exclude(pk__in=candidates)
+        .annotate(own=Lower("email"), account=Lower("user__email"))
+        .filter(Q(own__in=emails) | Q(account__in=emails))
+        .values_list("pk", "own", "account")
+    )
+    found = {}
+    for pk, own, account in owners:
+        for email in (own, account):
+            if email in emails:
+                found.setdefault(email, pk)
+    return found
 
 
 # --- importing a participant report -------------------------------------------------------------------
@@ -489,12 +575,18 @@ def upload_attendance_report(*, session, file_name, data, by):
         report = parse_report(data, file_name=file_name)
     except ReportError as error:
         raise AttendanceError(error.message) from None
-    index = OfficialIndex(
-        import_candidates(session).select_related(None).only("pk", "first_name", "last_name", "email")
+    candidates = list(
+        import_candidates(session)
+        .select_related(None)
+        .annotate(account_email=F("user__email"))
+        .only("pk", "first_name", "last_name", "email")
     )
+    known = {email.casefold() for o in candidates for email in (o.email, o.account_email) if email}
+    unknown = [p.email for p in report.participants if p.email and p.email not in known]
+    index = OfficialIndex(candidates, elsewhere=_officials_elsewhere(unknown, [o.pk for o in candidates]))
     rows = []
     for number, participant in enumerate(report.participants):
-        kind, method, official, candidates = index.match(participant)
+        found = index.match(participant)
         rows.append(
             {
                 "n": number,
@@ -506,10 +598,11 @@ def upload_attendance_report(*, session, file_name, data, by):
                 "seconds": participant.seconds,
                 "intervals": [[start.isoformat(), end.isoformat()] for start, end in participant.intervals],
                 "extra": participant.extra_seconds,
-                "match": kind.value,
-                "method": method,
-                "official": official,
-                "candidates": candidates,
+                "match": found.kind.value,
+                "method": found.method,
+                "official": found.official,
+                "candidates": found.candidates,
+                "note": found.note,
                 "decision": None,
             }
         )
@@ -560,7 +653,8 @@ def totals_by_official(rows, decisions=None, *, session):
 def clean_decisions(attendance_import, raw, allowed):
     """Staff choices from a form ({row number: "dismiss" or an official pk as text}) → validated dict.
 
-    Raises AttendanceError listing every ambiguous row left undecided and every choice that is not allowed.
+    `allowed` holds the officials a row may be linked to ({pk: Official}, with local governments).
+    Raises AttendanceError listing every row to review left undecided and every choice that is not allowed.
     Unmatched rows left undecided are dismissed."""
     decisions, errors = {}, []
     for row in attendance_import.rows:
@@ -572,6 +666,11 @@ def clean_decisions(attendance_import, raw, allowed):
                 errors.append(_("“%(name)s”: choose an official from the list.") % {"name": row["name"]})
             else:
                 decisions[row["n"]] = int(value)
+        elif row["match"] == MatchKind.AMBIGUOUS and row.get("note"):
+            errors.append(
+                _("“%(name)s”: %(reason)s. Choose the official it belongs to, or dismiss the row.")
+                % {"name": row["name"], "reason": match_note(row, allowed)}
+            )
         elif row["match"] == MatchKind.AMBIGUOUS:
             errors.append(
                 _("“%(name)s” matches several officials: choose one, or dismiss the row.") % {"name": row["name"]}
@@ -608,7 +707,7 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
                 % {"status": locked.get_status_display().lower()}
             )
         session = locked.session
-        allowed = set(import_candidates(session).values_list("pk", flat=True))
+        allowed = {official.pk: official for official in import_candidates(session)}
         decisions = clean_decisions(locked, decisions, allowed)
         percent = session.event.initiative.attendance_threshold_percent
         totals = totals_by_official(locked.rows, decisions, session=session)

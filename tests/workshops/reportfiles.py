@@ -57,9 +57,12 @@ def _teams_duration(seconds):
     return " ".join(parts)
 
 
-def teams_report(segments, *, title="ALP Taller - Edición 1 - Sesión 1"):
+def teams_report(segments, *, title="ALP Taller - Edición 1 - Sesión 1", upns=None):
     """Teams' attendance report: UTF-16 with BOM, tab-separated, a summary, the participants, the
-    activities. segments: (name, email, join, leave, role)."""
+    activities. segments: (name, email, join, leave, role). The participants' UPN is their e-mail unless
+    `upns` ({name: UPN}) gives another (a guest's "ana_rosario.gob.ar#EXT#@tenant"); the activities list
+    has no UPN, as Teams writes it."""
+    upns = upns or {}
     people = {}
     for name, email, join, leave, role in segments:
         person = people.setdefault(email or name, {"name": name, "email": email, "role": role, "spans": []})
@@ -88,7 +91,7 @@ def teams_report(segments, *, title="ALP Taller - Edición 1 - Sesión 1"):
                     _teams_time(last),
                     _teams_duration(total),
                     person["email"],
-                    person["email"],
+                    upns.get(person["name"], person["email"]),
                     person["role"],
                 ]
             )

@@ -12,6 +12,7 @@ from workshops.models import Attendance, AttendanceImport
 from workshops.services import (
     AttendanceError,
     confirm_attendance_import,
+    match_note,
     upload_attendance_report,
 )
 
@@ -75,7 +76,7 @@ def test_upload_matches_by_email_before_name(launch):
     ],
 )
 def test_upload_matches_names_written_differently(launch, written, who):
-    imp = upload(launch, zoom_report([(written, "personal@gmail.com", at(0), at(100), False)]))
+    imp = upload(launch, zoom_report([(written, "", at(0), at(100), False)]))
     [row] = imp.rows
     assert (row["match"], row["method"], row["official"]) == ("matched", "name", launch[who].pk)
 
@@ -317,3 +318,115 @@ def test_upload_matches_only_officials_of_the_initiative(launch):
     assert imp.rows[0]["match"] == "unmatched"
     assert outsider.pk not in imp.rows[0]["candidates"]
     assert timedelta(minutes=120) == launch["session"].ends_at - launch["session"].starts_at
+
+
+# --- the e-mail outweighs the name ------------------------------------------------------------------
+
+
+@pytest.fixture
+def quilmes(launch):
+    """María José Pérez Gutiérrez of Quilmes, invited, with her own e-mail, in place of Lima's María."""
+    launch["maria"].delete()
+    launch["maria"] = f.make_official(
+        f.make_government("AR", name="Quilmes"),
+        first_name="María José",
+        last_name="Pérez Gutiérrez",
+        email="mariajose.perez@quilmes.gov.ar",
+        gender="female",
+    )
+    f.invite(launch["maria"], launch["initiative"])
+    return launch
+
+
+def notes(imp, officials):
+    return [match_note(row, officials) for row in imp.rows]
+
+
+def test_upload_sends_a_name_match_with_someone_elses_email_to_review(quilmes):
+    maria = quilmes["maria"]
+    imp = upload(quilmes, zoom_report([("María José Pérez", "mjperez@rosario.gob.ar", at(0), at(100), False)]))
+    [row] = imp.rows
+    assert (row["match"], row["official"], row["candidates"]) == ("ambiguous", None, [maria.pk])
+    assert notes(imp, {maria.pk: maria}) == [
+        "the name matches María José Pérez Gutiérrez (Quilmes) but the report's e-mail mjperez@rosario.gob.ar "
+        "is not hers"
+    ]
+
+
+def test_confirm_credits_nobody_for_a_row_whose_email_is_not_the_officials(quilmes):
+    imp = upload(quilmes, zoom_report([("María José Pérez", "mjperez@rosario.gob.ar", at(0), at(100), False)]))
+    with pytest.raises(AttendanceError) as error:
+        confirm(quilmes, imp)
+    assert error.value.messages == [
+        "“María José Pérez”: the name matches María José Pérez Gutiérrez (Quilmes) but the report's e-mail "
+        "mjperez@rosario.gob.ar is not hers. Choose the official it belongs to, or dismiss the row."
+    ]
+    assert Attendance.objects.count() == 0
+    confirm(quilmes, imp, {0: str(quilmes["maria"].pk)})  # staff decide it is hers after all
+    assert list(Attendance.objects.values_list("official", "minutes")) == [(quilmes["maria"].pk, 100)]
+
+
+def test_upload_credits_the_owner_of_the_email_not_the_owner_of_the_name(quilmes):
+    imp = upload(quilmes, zoom_report([("María José Pérez", "joao.goncalves@recife.pe.gov.br", at(0), at(100), False)]))
+    [row] = imp.rows
+    assert (row["match"], row["method"], row["official"]) == ("matched", "email", quilmes["joao"].pk)
+
+
+def test_upload_matches_the_email_of_the_officials_account(quilmes):
+    maria = quilmes["maria"]
+    maria.user = f.make_user("majo.perez@gmail.com")
+    maria.save(update_fields=["user"])
+    imp = upload(quilmes, zoom_report([("Majo", "MAJO.PEREZ@gmail.com", at(0), at(100), False)]))
+    [row] = imp.rows
+    assert (row["match"], row["method"], row["official"]) == ("matched", "email", maria.pk)
+
+
+def test_upload_leaves_a_row_with_the_email_of_an_official_not_expected_unmatched(quilmes):
+    stranger = f.make_official(
+        f.make_government("AR", name="Rosario"), first_name="Marta", last_name="Pérez", email="mjperez@rosario.gob.ar"
+    )
+    imp = upload(quilmes, zoom_report([("María José Pérez", "mjperez@rosario.gob.ar", at(0), at(100), False)]))
+    [row] = imp.rows
+    assert (row["match"], row["official"], row["candidates"]) == ("unmatched", None, [])
+    assert notes(imp, {stranger.pk: stranger}) == [
+        "the report's e-mail mjperez@rosario.gob.ar belongs to Marta Pérez (Rosario), who is not expected at "
+        "this session"
+    ]
+
+
+def test_upload_names_every_candidate_when_an_unknown_email_fits_several(quilmes):
+    other = f.make_official(f.make_government("AR", name="Moreno"), first_name="María", last_name="Pérez")
+    f.invite(other, quilmes["initiative"])
+    imp = upload(quilmes, zoom_report([("María Pérez", "maria@gmail.com", at(0), at(100), False)]))
+    [row] = imp.rows
+    assert (row["match"], sorted(row["candidates"])) == ("ambiguous", sorted([quilmes["maria"].pk, other.pk]))
+    assert notes(imp, {quilmes["maria"].pk: quilmes["maria"], other.pk: other}) == [
+        "the name matches María José Pérez Gutiérrez (Quilmes); María Pérez (Moreno) but the report's e-mail "
+        "maria@gmail.com belongs to none of them"
+    ]
+
+
+def test_teams_guest_upn_is_the_rows_email(quilmes):
+    data = teams_report(
+        [
+            ("María José Pérez (Guest)", "", at(0), at(100), "Attendee"),
+            ("João Gonçalves (Guest)", "", at(0), at(100), "Attendee"),
+        ],
+        upns={
+            "María José Pérez (Guest)": "mjperez_rosario.gob.ar#EXT#@iom.onmicrosoft.com",
+            "João Gonçalves (Guest)": "joao.goncalves_recife.pe.gov.br#EXT#@iom.onmicrosoft.com",
+        },
+    )
+    imp = upload(quilmes, data, name="attendance.csv")
+    assert [(r["name"], r["email"], r["match"], r["official"]) for r in imp.rows] == [
+        ("María José Pérez", "mjperez@rosario.gob.ar", "ambiguous", None),
+        ("João Gonçalves", "joao.goncalves@recife.pe.gov.br", "matched", quilmes["joao"].pk),
+    ]
+
+
+def test_meet_email_of_nobody_known_goes_to_review(quilmes):
+    data = meet_report([("María José", "Pérez", "mjperez@rosario.gob.ar", 92, at(0), at(92))])
+    imp = upload(quilmes, data, name="meet.csv")
+    [row] = imp.rows
+    assert (row["match"], row["official"], row["candidates"]) == ("ambiguous", None, [quilmes["maria"].pk])
+    assert row["note"] == {"code": "email_not_theirs"}

@@ -231,3 +231,31 @@ def test_session_pages_survive_a_mistyped_time_zone(client, attendance_world):
     response = client.get(reverse("admin:workshops_session_roster", args=[w["session"].pk]))
     assert response.status_code == 200
     assert "Oct. 18, 2023, 10 a.m." in response.content.decode()  # the portal's zone, Buenos Aires
+
+
+def test_import_preview_says_why_a_row_with_someone_elses_email_waits(client, attendance_world):
+    w = attendance_world  # María José Pérez Gutiérrez's e-mail is mjperez@rosario.gob.ar
+    w["a"].gender = "female"
+    w["a"].save(update_fields=["gender"])
+    client.force_login(w["regional"])
+    post_file(client, w["session"], zoom_report([("María José Pérez", "majo@gmail.com", at(0), at(95), False)]))
+    imp = AttendanceImport.objects.get()
+    response = client.get(preview_url(imp))
+    assert response.context["matched"] == []
+    assert [(r["name"], r["note"]) for r in response.context["ambiguous"]] == [
+        (
+            "María José Pérez",
+            "the name matches María José Pérez Gutiérrez (Gobierno A) but the report's e-mail majo@gmail.com is "
+            "not hers",
+        )
+    ]
+    assert (
+        "The name matches María José Pérez Gutiérrez (Gobierno A) but the report&#x27;s e-mail majo@gmail.com is "
+        "not hers." in response.content.decode()
+    )
+    response = client.post(preview_url(imp), {"confirm": "1"})
+    assert response.context["errors"] == [
+        "“María José Pérez”: the name matches María José Pérez Gutiérrez (Gobierno A) but the report's e-mail "
+        "majo@gmail.com is not hers. Choose the official it belongs to, or dismiss the row."
+    ]
+    assert Attendance.objects.count() == 0
