@@ -185,3 +185,12 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 # WebAuthn needs HTTPS; on a developer's http://localhost allauth may allow it.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 INVITATION_VALID_DAYS = env_int("ALP_INVITATION_VALID_DAYS", 30)
+
+# Open Badges 3.0 credentials (issue 17). The Ed25519 signing key comes from the environment (the key itself,
+# or a file that holds it), never from the database or the repository: `manage.py create_credential_key`
+# makes one. Without a key no credential is issued. Retired keys' public parts stay published (comma-separated)
+# so that credentials they signed still verify.
+CREDENTIAL_SIGNING_KEY = env_str("ALP_CREDENTIAL_SIGNING_KEY", "")
+CREDENTIAL_SIGNING_KEY_FILE = env_str("ALP_CREDENTIAL_SIGNING_KEY_FILE", "")
+CREDENTIAL_RETIRED_KEYS = env_list("ALP_CREDENTIAL_RETIRED_KEYS", [])
+CREDENTIAL_ISSUER_NAME = env_str("ALP_CREDENTIAL_ISSUER_NAME", "IOM Regional Office for South America")

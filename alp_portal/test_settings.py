@@ -10,3 +10,10 @@ STORAGES = {
 }
 # Tests run without collectstatic: WhiteNoise serves from the finders.
 WHITENOISE_AUTOREFRESH = True
+
+# A throw-away credential signing key for each test process (never a key kept anywhere).
+from certificates.keys import new_private_key, private_multibase  # noqa: E402
+
+CREDENTIAL_SIGNING_KEY = private_multibase(new_private_key())
+CREDENTIAL_SIGNING_KEY_FILE = ""
+CREDENTIAL_RETIRED_KEYS = []

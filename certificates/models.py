@@ -23,6 +23,40 @@ def new_recognition_code():
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+class StatusListQuerySet(models.QuerySet):
+    def for_user(self, user):
+        # A status list is public by design: anyone who holds a credential must be able to check it.
+        return self.all()
+
+
+class StatusList(TimeStampedModel):
+    """A W3C Bitstring Status List of revocations: its slots, how many are given out, and the signed
+    BitstringStatusListCredential published at a stable address. Written by certificates/status_list.py only."""
+
+    size = models.PositiveIntegerField(
+        _("size"), default=131072, help_text=_("Slots in the list; 131,072 (16 KB) is the specification's minimum.")
+    )
+    allocated = models.PositiveIntegerField(_("slots given out"), default=0)
+    credential = models.JSONField(
+        _("signed status list credential"),
+        null=True,
+        blank=True,
+        help_text=_("Regenerated whenever a recognition in the list is revoked."),
+    )
+
+    objects = StatusListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        constraints = [
+            models.CheckConstraint(condition=Q(allocated__lte=models.F("size")), name="status_list_not_overfull"),
+        ]
+
+    def __str__(self):
+        return f"{self.pk}: {self.allocated}/{self.size}"
+
+
 class RecognitionQuerySet(models.QuerySet):
     def for_user(self, user):
         """Regional staff: all; country staff: their countries; an official: their own and their government's."""
@@ -96,6 +130,23 @@ class Recognition(TimeStampedModel):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # The Open Badges 3.0 credential (certificates/credentials.py): signed once, kept as issued.
+    credential = models.JSONField(
+        _("Open Badges credential"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The signed Open Badges 3.0 credential, as issued."),
+    )
+    status_list = models.ForeignKey(
+        StatusList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+        verbose_name=_("status list"),
+    )
+    status_list_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True, editable=False)
 
     objects = RecognitionQuerySet.as_manager()
 
@@ -128,6 +179,11 @@ class Recognition(TimeStampedModel):
                     | (Q(status=RecognitionStatus.REVOKED, revoked_at__isnull=False) & ~Q(revocation_reason=""))
                 ),
                 name="recognition_revocation_complete",
+            ),
+            models.UniqueConstraint(fields=["status_list", "status_list_index"], name="recognition_status_slot_once"),
+            models.CheckConstraint(
+                condition=Q(credential__isnull=True) | Q(status_list__isnull=False, status_list_index__isnull=False),
+                name="recognition_credential_has_status_slot",
             ),
         ]
 

@@ -21,7 +21,9 @@ from initiative.enums import Language
 
 from .eligibility import eligibility_rows, eligible_governments
 from .enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind, RecognitionStatus
+from .keys import signing_key
 from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
+from .status_list import refresh_status_lists
 
 logger = logging.getLogger(__name__)
 
@@ -525,7 +527,8 @@ def send_revocation_email(recognition):
 def revoke_recognition(*, recognition, reason, by):
     """Revoke a recognition, keeping it: its code then verifies as revoked, with the date and `reason`.
 
-    Side effects: saves the revocation (who, when, why) and, once committed, queues the e-mail to the holder.
+    Side effects: saves the revocation (who, when, why), signs anew the status list that holds its Open Badges
+    credential's bit and, once committed, queues the e-mail to the holder.
     """
     from .tasks import notify_revocation
 
@@ -545,5 +548,16 @@ def revoke_recognition(*, recognition, reason, by):
         locked.revoked_by = by
         locked.revocation_reason = reason
         locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated"])
+        if locked.status_list_id is not None:
+            # Its Open Badges credential's bit flips in the same transaction: the list and this page agree.
+            key = signing_key()
+            if key is None:
+                raise CertificateError(
+                    _(
+                        "The recognition has an Open Badges credential, and its revocation list cannot be signed: "
+                        "configure the credential signing key (ALP_CREDENTIAL_SIGNING_KEY) and revoke again."
+                    )
+                )
+            refresh_status_lists({locked.status_list_id}, key=key)
         transaction.on_commit(lambda: notify_revocation.enqueue(locked.pk))
     return locked

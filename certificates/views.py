@@ -3,15 +3,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from alp_portal.roles import is_staff_member
 
+from .credentials import CREDENTIAL_MEDIA_TYPE
 from .enums import RecognitionStatus
 from .forms import VerifyForm, normalize_code
-from .models import Recognition
+from .issuer import did_document
+from .models import Recognition, StatusList
 
 # Attempts per client address and window (seconds); the cache is shared between processes in production.
 VERIFY_RATE_LIMIT = getattr(settings, "CERTIFICATES_VERIFY_RATE_LIMIT", (30, 600))
@@ -107,3 +110,64 @@ def recognition_pdf(request, code):
         filename=f"{recognition.code}.pdf",
         content_type="application/pdf",
     )
+
+
+# Open Badges 3.0: the issuer's DID document, the status list, a recognition's credential and its baked badge.
+
+CREDENTIAL_CACHE_SECONDS = 3600
+# Verifiers fetch the status list to learn of a revocation: short enough that they learn of it soon.
+STATUS_LIST_CACHE_SECONDS = 300
+
+
+def _json_ld(document, *, max_age, filename=None):
+    response = JsonResponse(document, content_type=CREDENTIAL_MEDIA_TYPE, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=max_age)
+    response["Access-Control-Allow-Origin"] = "*"  # public documents, readable from any wallet or verifier
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def did_json(request):
+    return _json_ld(did_document(), max_age=CREDENTIAL_CACHE_SECONDS)
+
+
+@require_GET
+def status_list(request, pk):
+    found = get_object_or_404(StatusList.objects.filter(credential__isnull=False), pk=pk)
+    return _json_ld(found.credential, max_age=STATUS_LIST_CACHE_SECONDS)
+
+
+def _credential_or_404(request, code):
+    if not verification_allowed(request):
+        return None
+    return get_object_or_404(Recognition.objects.filter(credential__isnull=False).only("code", "credential"), code=code)
+
+
+@require_GET
+def credential_json(request, code):
+    """A recognition's credential, as issued: public by its code, like the verification page."""
+    recognition = _credential_or_404(request, code)
+    if recognition is None:
+        return too_many(request)
+    download = "download" in request.GET
+    return _json_ld(
+        recognition.credential,
+        max_age=CREDENTIAL_CACHE_SECONDS,
+        filename=f"{recognition.code}.json" if download else None,
+    )
+
+
+@require_GET
+def credential_badge(request, code):
+    """The badge image with the credential baked in."""
+    from .baking import baked_png
+
+    recognition = _credential_or_404(request, code)
+    if recognition is None:
+        return too_many(request)
+    response = HttpResponse(baked_png(recognition.credential), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=CREDENTIAL_CACHE_SECONDS)
+    response["Content-Disposition"] = f'attachment; filename="{recognition.code}.png"'
+    return response

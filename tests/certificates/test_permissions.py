@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from certificates.credentials import issue_credentials
 from certificates.enums import RecognitionKind, RecognitionStatus
 from certificates.models import IssuanceBatch, Recognition
 from tests import factories as f
@@ -46,6 +47,7 @@ def world():
             ),
         }
     w["batch"] = IssuanceBatch.objects.create(initiative=initiative, requested_by=regional, total=0)
+    issue_credentials(recognitions=[w["a"]["person"], w["a"]["recognition_government"]])
     w["users"] = {
         "anonymous": None,
         "official_a": w["a"]["official"].user,
@@ -74,6 +76,28 @@ URLS = {
         by_role(*[200] * 6),
     ),
     "mine": ("get", lambda w: reverse("certificates:mine"), by_role(302, 200, 200, 200, 200, 200)),
+    # Open Badges: public documents, like the verification page (a credential by its unguessable code)
+    "did": ("get", lambda w: reverse("certificates:did"), by_role(*[200] * 6)),
+    "status_list": (
+        "get",
+        lambda w: reverse(
+            "certificates:status_list", args=[Recognition.objects.get(pk=w["a"]["person"].pk).status_list_id]
+        ),
+        by_role(*[200] * 6),
+    ),
+    "status_list_unknown": ("get", lambda w: reverse("certificates:status_list", args=[999]), by_role(*[404] * 6)),
+    "credential_a": (
+        "get",
+        lambda w: reverse("certificates:credential", args=[w["a"]["person"].code]),
+        by_role(*[200] * 6),
+    ),
+    "credential_none_b": (  # issued before credentials existed: none to show
+        "get",
+        lambda w: reverse("certificates:credential", args=[w["b"]["person"].code]),
+        by_role(*[404] * 6),
+    ),
+    "badge_a": ("get", lambda w: reverse("certificates:badge", args=[w["a"]["person"].code]), by_role(*[200] * 6)),
+    "badge_unknown": ("get", lambda w: reverse("certificates:badge", args=["2222-2222-2222"]), by_role(*[404] * 6)),
     "pdf_person_a": ("get", lambda w: reverse("certificates:pdf", args=[w["a"]["person"].code]), SIDE_A),
     "pdf_government_a": (
         "get",

@@ -1,0 +1,47 @@
+"""JSON-LD for the credentials: the contexts they use, served from files kept in the repo, and the RDF
+canonicalisation (RDFC-1.0, which pyld still names URDNA2015) that the eddsa-rdfc-2022 proofs sign.
+
+Nothing is ever fetched from the network: a context we do not keep is refused, so that what a signature
+covers cannot change with somebody else's server. The files and where they come from: contexts/README.md.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+
+CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+
+CONTEXT_FILES = {
+    VC_V2: "credentials-v2.jsonld",
+    OB_V3: "ob-v3p0-context-3.0.3.json",
+}
+
+
+class UnknownContext(ValueError):
+    """A document names a JSON-LD context that is not kept locally."""
+
+
+@cache
+def _context(url):
+    return json.loads((CONTEXTS_DIR / CONTEXT_FILES[url]).read_text())
+
+
+def document_loader(url, options=None):
+    """pyld's document loader: our kept contexts, nothing else."""
+    if url not in CONTEXT_FILES:
+        raise UnknownContext(f"The JSON-LD context {url!r} is not kept locally; refusing to fetch it.")
+    return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
+
+
+def canonical_nquads(document, loader=document_loader):
+    """The document as canonical N-Quads (RDFC-1.0), the bytes a Data Integrity proof hashes."""
+    from pyld import jsonld  # imported here: pyld's import costs time every process would pay
+
+    return jsonld.normalize(
+        document,
+        {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader},
+    )
