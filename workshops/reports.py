@@ -24,6 +24,7 @@ MEET = "meet"
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # a 2,000-row Zoom report is about 250 KB
 MAX_ROWS = 20_000
+MAX_COLUMNS = 50  # the widest report (Zoom with its meeting details) has about 15 columns
 
 
 class ReportError(Exception):
@@ -550,12 +551,20 @@ def _parse_teams_events(rows, header_at):
 def parse_report(data, *, file_name=""):
     """Recognise and read a participant report. Raises ReportError with a message a person can act on."""
     text = decode(data)
-    lines = text.splitlines()
-    if len(lines) > MAX_ROWS:
+    _check_shape(text)
+    try:
+        return _parse_text(text, file_name)
+    except csv.Error:  # an unclosed quotation mark runs on until the field is too long
         raise ReportError(
-            _("The report has %(rows)d lines; at most %(limit)d are read. %(expected)s")
-            % {"rows": len(lines), "limit": MAX_ROWS, "expected": expected_message()}
-        )
+            _(
+                "The file could not be read as CSV: a quotation mark is not closed or a cell is too long. "
+                "Upload the report as the meeting tool exported it. %(expected)s"
+            )
+            % {"expected": expected_message()}
+        ) from None
+
+
+def _parse_text(text, file_name):
     if "\t" in text[:4096]:
         report = _parse_teams(text)
         if report is not None:
@@ -582,6 +591,39 @@ def parse_report(data, *, file_name=""):
         )
         % {"name": file_name or _("The file"), "expected": expected_message()}
     )
+
+
+# Line breaks as str.splitlines() sees them.
+_BREAK_CHARACTERS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"\r\n|[{_BREAK_CHARACTERS}]")
+
+
+def _check_shape(text):
+    """Refuse too many lines, or a line of too many cells, counted on the text before anything is split.
+
+    Splitting first would let a 5 MB file of millions of short lines, or one line of millions of commas,
+    cost hundreds of megabytes and minutes (bench/upload_bomb.py).
+    """
+    breaks = sum(text.count(character) for character in _BREAK_CHARACTERS) - text.count("\r\n")
+    lines = breaks + (text[-1] not in _BREAK_CHARACTERS)
+    if lines > MAX_ROWS:
+        raise ReportError(
+            _("The report has %(rows)d lines; at most %(limit)d are read. %(expected)s")
+            % {"rows": lines, "limit": MAX_ROWS, "expected": expected_message()}
+        )
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        _check_width(text, start, match.start())
+        start = match.end()
+    _check_width(text, start, len(text))
+
+
+def _check_width(text, start, end):
+    if end - start >= MAX_COLUMNS and max(text.count(sep, start, end) for sep in ",;\t") >= MAX_COLUMNS:
+        raise ReportError(
+            _("A line of the report has more than %(limit)d columns. %(expected)s")
+            % {"limit": MAX_COLUMNS, "expected": expected_message()}
+        )
 
 
 def _zoom_title(rows, header_at):

@@ -129,6 +129,43 @@ def test_parse_report_rejects_wrong_files_saying_what_was_expected(data, expecte
     assert expected in error.value.message
 
 
+EXPECTED = (
+    "Expected the participant report exported by Zoom (Participants, CSV), Microsoft Teams (attendance report, "
+    "CSV) or Google Meet (attendance, CSV)."
+)
+ZOOM_HEADER = b"Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # 1.7 million short lines: refused from a count, before the text is split into lines
+        (b"ab\n" * (MAX_REPORT_BYTES // 3), f"The report has 1747626 lines; at most 20000 are read. {EXPECTED}"),
+        (("a\rb\x1cc\u2028" * 6_667).encode(), f"The report has 20001 lines; at most 20000 are read. {EXPECTED}"),
+        # one line of millions of separators, in each of the tools' separators
+        (ZOOM_HEADER + b"," * (MAX_REPORT_BYTES - 200), f"A line of the report has more than 50 columns. {EXPECTED}"),
+        (b"Name\t" + b"\t" * 100_000, f"A line of the report has more than 50 columns. {EXPECTED}"),
+        (ZOOM_HEADER + b";" * 50 + b"\n", f"A line of the report has more than 50 columns. {EXPECTED}"),
+        (
+            ZOOM_HEADER + b'"Ana Souza,ana@x.org,' + b"x" * 200_000 + b"\n",
+            "The file could not be read as CSV: a quotation mark is not closed or a cell is too long. Upload the "
+            f"report as the meeting tool exported it. {EXPECTED}",
+        ),
+    ],
+    ids=["many-lines", "other-line-breaks", "commas", "tabs", "semicolons", "unclosed-quote"],
+)
+def test_parse_report_refuses_a_hostile_shape_before_splitting_it(data, expected):
+    with pytest.raises(ReportError) as error:
+        parse_report(data)
+    assert error.value.message == expected
+
+
+def test_parse_report_reads_a_line_of_49_separators():
+    row = b"Ana Souza,ana@x.org,01/05/2023 10:00:00 AM,01/05/2023 10:30:00 AM,30,No" + b"," * 44 + b"\r\n"
+    report = parse_report(ZOOM_HEADER + row)
+    assert [(p.name, p.seconds) for p in report.participants] == [("Ana Souza", 1800)]
+
+
 def test_parse_report_error_for_other_csv_names_the_file_and_the_tools():
     with pytest.raises(ReportError) as error:
         parse_report(b"a,b\n1,2\n", file_name="presupuesto.csv")
