@@ -7,6 +7,8 @@ An object outside the user's scope answers 404, never a redirect that would tell
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.options import ActionLocation
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
@@ -73,6 +75,27 @@ class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("Not found."))
+
+    def action_repost_fields(self, request, selected):
+        """[(name, value)]: the hidden fields with which an action's own page (a reason to give, people to
+        choose) posts the same action back for the objects `selected` (primary keys).
+
+        Django reads an action back under the name its form was rendered with: "action" on the change list,
+        "CHANGE_FORM-action" on an object's own page. A confirmation page that wrote "action" by hand turned a
+        change page's confirmation into an ordinary save of the object's form ("changed successfully") and
+        the action never ran; every action page renders these fields instead
+        (templates/admin/includes/action_repost_fields.html)."""
+        change_form = self.action_form(auto_id=None, prefix=ActionLocation.CHANGE_FORM.value)["action"].html_name
+        if change_form in request.POST:
+            name, action = change_form, request.POST[change_form]
+        else:
+            name = self.action_form(auto_id=None)["action"].html_name
+            posted = request.POST.getlist(name)
+            try:
+                action = posted[int(request.POST.get("index", 0))]
+            except (IndexError, ValueError):
+                action = posted[0] if posted else ""
+        return [(name, action), *((helpers.ACTION_CHECKBOX_NAME, str(pk)) for pk in selected)]
 
 
 class ScopedTabularInline(ScopeMixin, admin.TabularInline):

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -53,19 +52,17 @@ class RecognitionAdmin(ScopedAdmin):
     list_filter = ["initiative", "kind", "status"]
     search_fields = ["holder_name", "code"]
     autocomplete_fields = ["official", "local_government", "initiative"]
-    readonly_fields = ["code", "pdf_sha256", "issued_at", "issued_by", "revoked_at", "revoked_by"]
     actions = ["revoke_selected", "revoke_this"]
     change_form_template = "admin/certificates/recognition/change_form.html"
     change_list_template = "admin/certificates/recognition/change_list.html"
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            # An issued recognition is a record: it changes only through revocation.
-            return [field.name for field in self.model._meta.fields if field.name not in {"id"}]
-        return super().get_readonly_fields(request, obj)
-
     def has_add_permission(self, request):
         return False  # made by issuance only: eligibility (or an override), its PDF, its e-mail
+
+    def has_change_permission(self, request, obj=None):
+        # A recognition is a record: it changes only through revocation (an action, which needs no change
+        # permission), so that a plain POST of its page is refused instead of "saved" with nothing done.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked, never deleted: the code must keep verifying as revoked
@@ -174,8 +171,7 @@ class RecognitionAdmin(ScopedAdmin):
             "opts": self.opts,
             "form": form,
             "recognitions": queryset,
-            "action": request.POST.get("action", "revoke_selected"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_fields": self.action_repost_fields(request, [recognition.pk for recognition in queryset]),
         }
         return TemplateResponse(request, "admin/certificates/recognition/revoke.html", context)
 
@@ -196,14 +192,7 @@ class RecognitionAdmin(ScopedAdmin):
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "copy_languages": Language.choices,
-            # Nothing here is edited (a recognition changes only by revocation, an action): no save buttons.
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-        }
+        extra_context = {**(extra_context or {}), "copy_languages": Language.choices}
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Eligibility

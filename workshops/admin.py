@@ -134,8 +134,7 @@ class EventAdmin(ScopedAdmin):
             "event": event,
             "form": form,
             "sessions": event.sessions.order_by("starts_at"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "selected": [event.pk],
+            "action_fields": self.action_repost_fields(request, [event.pk]),
         }
         return TemplateResponse(request, "admin/workshops/event/send_invitations.html", context)
 

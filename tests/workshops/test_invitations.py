@@ -144,3 +144,18 @@ def test_admin_action_is_not_offered_to_country_staff(client, attendance_world, 
     assert "send_invitations" not in response.content.decode()
     assert mailoutbox == []
     assert EventInvitation.objects.count() == 0
+
+
+def test_admin_action_page_posts_back_its_own_fields(client, invitation_world, mailoutbox):
+    """The confirmation page's form as rendered (not a POST typed by the test) reaches the action again."""
+    from tests.html_forms import find_form, post_data
+
+    w = invitation_world
+    client.force_login(w["regional"])
+    page = action_post(client, w)
+    form = find_form(page.content, containing="apply")
+
+    response = client.post(reverse("admin:workshops_event_changelist"), post_data(form, officials=[str(w["a"].pk)]))
+
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["mjperez@rosario.gob.ar"]]

@@ -1,0 +1,80 @@
+"""Revocation as regional staff do it in a real browser: signed in with a password and an authenticator code
+(the back office asks every staff member for a second factor), from a recognition's own page; then the
+public verification page and the holder's e-mail."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from certificates.enums import RecognitionStatus
+from certificates.models import Recognition
+from tests import factories as f
+
+from .test_official_browser import axe_violations, chromium  # noqa: F401 (chromium: a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "oim-regional-2024"
+
+
+@pytest.fixture
+def desk(chromium):  # noqa: F811
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def regional_staff_signed_in(page, base):
+    """A regional staff member signed in through the login page and the authenticator code, as a person does."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    staff = f.make_regional_staff("regional@iom.test", mfa=False)
+    staff.set_password(PASSWORD)
+    staff.save()
+    secret = f.give_mfa(staff)
+    page.goto(f"{base}/accounts/login/?next=/admin/")
+    page.fill("input[name=login]", "regional@iom.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    return staff
+
+
+def test_browser_revoke_from_recognition_page_then_verify_says_revoked(live_server, desk):
+    page, base = desk, live_server.url
+    staff = regional_staff_signed_in(page, base)
+    initiative = f.make_initiative(name="ALP Andes 2027")
+    official = f.make_official(f.make_government("AR", name="Quilmes"), email="ana@quilmes.example.org")
+    recognition = f.make_recognition(initiative, official=official, issued_by=staff)
+
+    page.goto(f"{base}/admin/certificates/recognition/{recognition.pk}/change/")
+    page.select_option("select[name='CHANGE_FORM-action']", label="Revoke this recognition")
+    page.click("button[name=index]")
+    page.wait_for_selector("textarea[name=reason]")
+    assert axe_violations(page) == []
+    page.fill("textarea[name=reason]", "Issued to the wrong person")
+    page.click("input[type=submit][value=Revoke]")
+    page.wait_for_url(f"{base}/admin/certificates/recognition/{recognition.pk}/change/")
+
+    assert page.locator(".messagelist .success").inner_text() == (
+        "1 recognitions revoked; their holders are told by e-mail."
+    )
+    recognition.refresh_from_db()
+    assert (recognition.status, recognition.revocation_reason) == (
+        RecognitionStatus.REVOKED,
+        "Issued to the wrong person",
+    )
+    page.goto(f"{base}/verify/{recognition.code}/")
+    assert page.locator("#verdict").inner_text() == (
+        f"The code {recognition.code} belongs to a recognition that was revoked."
+    )
+    assert page.locator(".verification-revoked dd").last.inner_text() == "Issued to the wrong person"
+    assert [message.to for message in mail.outbox] == [["ana@quilmes.example.org"]]
+    assert recognition.code in mail.outbox[0].subject
+    assert "Issued to the wrong person" in mail.outbox[0].body
+    assert Recognition.objects.count() == 1
