@@ -1,5 +1,7 @@
 """The public verification of a code, and the officials' own recognitions."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -15,6 +17,8 @@ from .enums import RecognitionStatus
 from .forms import VerifyForm, normalize_code
 from .issuer import did_document
 from .models import Recognition, StatusList
+
+logger = logging.getLogger(__name__)
 
 # Attempts per client address and window (seconds); the cache is shared between processes in production.
 VERIFY_RATE_LIMIT = getattr(settings, "CERTIFICATES_VERIFY_RATE_LIMIT", (30, 600))
@@ -104,8 +108,15 @@ def recognition_pdf(request, code):
     recognition = get_object_or_404(scope, code=code)
     if not recognition.pdf:
         raise Http404
+    try:
+        handle = recognition.pdf.open("rb")
+    except FileNotFoundError:
+        # Recorded but gone from storage (a lost volume, a bucket emptied by hand): the reader is told in their
+        # language, and whoever runs the portal finds it in the log, to restore it or issue it again.
+        logger.error("The PDF %s of recognition %s is missing from storage", recognition.pdf.name, recognition.code)
+        return render(request, "certificates/pdf_missing.html", {"recognition": recognition}, status=404)
     return FileResponse(
-        recognition.pdf.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"{recognition.code}.pdf",
         content_type="application/pdf",
