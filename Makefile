@@ -1,5 +1,7 @@
 # The commands people type. `make demo` starts the portal with demo data; `make test` runs the tests.
-# Everything runs in .venv, created from requirements.lock (pyproject.toml only declares the dependencies).
+# Everything runs in .venv, created from the locks (pyproject.toml only declares the dependencies):
+# requirements.lock holds what the portal runs on (enough for `make demo`), requirements-dev.lock adds the
+# test and lint tools (`make test`, `make lint`).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -8,6 +10,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.lock.stamp
+DEV_STAMP := $(VENV)/.requirements-dev.lock.stamp
 # Interpreter for the venv: the first of these that is Python 3.12 or newer.
 PYTHON_CANDIDATES := $(PYTHON) python3.12 python3
 # Debian packages the tests need (gettext: compilemessages; libharfbuzz-subset0: fast WeasyPrint PDFs;
@@ -37,9 +40,9 @@ help:
 	@echo "make messages       update the es, pt_BR and en catalogues in locale/ and compile them"
 	@echo "make check-deploy   manage.py check --deploy with production-like settings"
 
-venv: $(STAMP)
+venv: $(DEV_STAMP)
 
-# Created once; re-installed only when requirements.lock changes.
+# Created once; re-installed only when a lock changes.
 $(STAMP): requirements.lock
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    python=""; \
@@ -61,6 +64,10 @@ $(STAMP): requirements.lock
 	        rm -rf $(VENV); exit 1; }; \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 demo: $(STAMP)
@@ -85,10 +92,10 @@ $(NODE_STAMP): package-lock.json
 	    echo "npm not found: the browser tests will skip their axe-core and HTML checks." >&2; \
 	fi
 
-test: system-packages $(STAMP) $(if $(wildcard package-lock.json),$(NODE_STAMP))
+test: system-packages $(DEV_STAMP) $(if $(wildcard package-lock.json),$(NODE_STAMP))
 	$(PY) -m pytest -n $(WORKERS) $(ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
