@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Now
@@ -476,9 +476,10 @@ def _fail(item, failure, error):
 
 
 def recipients(recognition):
-    """Who hears of a recognition: the person; for a government, its recognized (else invited) officials."""
+    """[(e-mail, language)]: who hears of a recognition, each in their own profile's language: the person; for a
+    government, its recognized (else invited) officials."""
     if recognition.kind == RecognitionKind.PERSON:
-        return [recognition.official.email]
+        return [(recognition.official.email, recognition.official.language)]
     officials = Official.objects.filter(local_government=recognition.local_government)
     recognized = officials.filter(
         recognitions__initiative=recognition.initiative,
@@ -486,7 +487,7 @@ def recipients(recognition):
         recognitions__status=RecognitionStatus.ISSUED,
     )
     chosen = recognized if recognized.exists() else officials.filter(invitations__initiative=recognition.initiative)
-    return sorted(set(chosen.values_list("email", flat=True)))
+    return sorted(set(chosen.values_list("email", "language")))
 
 
 def _mail_context(recognition):
@@ -495,30 +496,39 @@ def _mail_context(recognition):
     return {"recognition": recognition, "verify_url": verification_url(recognition.code)}
 
 
-def send_recognition_email(recognition, pdf):
-    to = recipients(recognition)
-    if not to:
+def _send_in_each_language(recognition, template, attachment=None):
+    """One message per language among the recipients (colleagues of one government share a message, as they
+    always did), each rendered in that language; the attachment, if any, on each. False when nobody is left
+    to write to."""
+    by_language = {}
+    for email, language in recipients(recognition):
+        by_language.setdefault(language, []).append(email)
+    messages = []
+    for language, to in sorted(by_language.items()):
+        with translation.override(language):
+            context = _mail_context(recognition)
+            subject = render_to_string(f"certificates/email/{template}_subject.txt", context).strip()
+            body = render_to_string(f"certificates/email/{template}_body.txt", context)
+        message = EmailMessage(subject=subject, body=body, to=to, headers={"Content-Language": language})
+        if attachment is not None:
+            message.attach(*attachment)
+        messages.append(message)
+    if not messages:
         return False
-    with translation.override(recognition.language):
-        context = _mail_context(recognition)
-        subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
-        body = render_to_string("certificates/email/issued_body.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to)
-    message.attach(f"{recognition.code}.pdf", pdf, "application/pdf")
-    message.send()
+    mailers.default.send_messages(messages)  # one connection to the mail server for them all
     return True
+
+
+def send_recognition_email(recognition, pdf):
+    """E-mail `recognition` (with its PDF) to its holder, or to its government's officials, each in their
+    language. Side effects: sends the messages. Returns False when there is nobody to write to."""
+    return _send_in_each_language(recognition, "issued", (f"{recognition.code}.pdf", pdf, "application/pdf"))
 
 
 def send_revocation_email(recognition):
-    to = recipients(recognition)
-    if not to:
-        return False
-    with translation.override(recognition.language):
-        context = _mail_context(recognition)
-        subject = render_to_string("certificates/email/revoked_subject.txt", context).strip()
-        body = render_to_string("certificates/email/revoked_body.txt", context)
-    EmailMessage(subject=subject, body=body, to=to).send()
-    return True
+    """Tell the holder (or the government's officials) that `recognition` was revoked, each in their language.
+    Side effects: sends the messages. Returns False when there is nobody to write to."""
+    return _send_in_each_language(recognition, "revoked")
 
 
 # Revocation

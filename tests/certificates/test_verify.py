@@ -114,8 +114,8 @@ def test_verify_rate_limit_counts_unknown_codes_too(client, monkeypatch):
 
 def test_revocation_keeps_record_and_tells_holder(recognition, django_capture_on_commit_callbacks):
     regional = f.make_regional_staff()
-    recognition.language = "en"
-    recognition.save(update_fields=["language"])
+    recognition.official.language = "en"  # the e-mail follows the holder's profile, not the certificate's
+    recognition.official.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
         revoke_recognition(recognition=recognition, reason="Error de registro", by=regional)
     recognition.refresh_from_db()
