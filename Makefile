@@ -70,11 +70,16 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
+# The demo signs its Open Badges credentials with a key of its own, made once in .credential-key (not in git).
+DEMO_KEY := .credential-key
+
 demo: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(DEMO_ADDR)
+	test -f $(DEMO_KEY) || $(PY) manage.py create_credential_key --output $(DEMO_KEY)
+	ALP_CREDENTIAL_SIGNING_KEY_FILE=$(DEMO_KEY) $(PY) manage.py issue_credentials
+	ALP_CREDENTIAL_SIGNING_KEY_FILE=$(DEMO_KEY) $(PY) manage.py runserver $(DEMO_ADDR)
 
 system-packages:
 	@packages="$(TEST_DEBIAN_PACKAGES)"; \

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "corsheaders",
+    "ninja",
     "initiative",
     "authorities",
     "workshops",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,3 +197,12 @@ CREDENTIAL_SIGNING_KEY = env_str("ALP_CREDENTIAL_SIGNING_KEY", "")
 CREDENTIAL_SIGNING_KEY_FILE = env_str("ALP_CREDENTIAL_SIGNING_KEY_FILE", "")
 CREDENTIAL_RETIRED_KEYS = env_list("ALP_CREDENTIAL_RETIRED_KEYS", [])
 CREDENTIAL_ISSUER_NAME = env_str("ALP_CREDENTIAL_ISSUER_NAME", "IOM Regional Office for South America")
+
+# The open read-only API (/api/v1/) and the credentials' public documents: readable from any origin, GET only.
+CORS_URLS_REGEX = r"^/(api/v1/|\.well-known/did\.json$|credentials/status/|verify/[^/]+/credential\.json$)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+API_RATE_LIMIT = env_str("ALP_API_RATE_LIMIT", "120/m")  # requests per client address (django-ninja's format)
+# The client's address for the rate limit: X-Forwarded-For only behind our own proxy, else anyone could forge it.
+NINJA_NUM_PROXIES = 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0

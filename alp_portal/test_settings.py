@@ -17,3 +17,5 @@ from certificates.keys import new_private_key, private_multibase  # noqa: E402
 CREDENTIAL_SIGNING_KEY = private_multibase(new_private_key())
 CREDENTIAL_SIGNING_KEY_FILE = ""
 CREDENTIAL_RETIRED_KEYS = []
+# The property-based API tests make many requests: the rate limit is tested on its own (test_api.py).
+API_RATE_LIMIT = "100000/m"

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from initiative.api import api
+
 from .views import HomeView
 
 admin.site.site_header = _("ALP Portal · back office")
@@ -16,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("authorities.urls")),
     path("", include("workshops.urls")),
     path("", include("certificates.urls")),

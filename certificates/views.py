@@ -133,7 +133,6 @@ STATUS_LIST_CACHE_SECONDS = 300
 def _json_ld(document, *, max_age, filename=None):
     response = JsonResponse(document, content_type=CREDENTIAL_MEDIA_TYPE, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, public=True, max_age=max_age)
-    response["Access-Control-Allow-Origin"] = "*"  # public documents, readable from any wallet or verifier
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -142,6 +142,7 @@ class InitiativeAdmin(ScopedAdmin):
         ),
         (gettext_lazy("Workshop stage"), {"fields": ["submissions_close_at"]}),
         (gettext_lazy("Certificates"), {"fields": ["signatory_name", "signatory_title"]}),
+        (gettext_lazy("Open data"), {"fields": ["data_licence"]}),
     ]
 
     def get_urls(self):

@@ -44,3 +44,24 @@ class Piece(models.TextChoices):
     AUTOMAPEO = "automapeo", _("Automapeo analysis")
     ALMI = "almi", _("Integrated Local Migration Agenda (ALMI)")
     RECOGNIZED = "recognized", _("Map and list of recognized authorities")
+
+
+class DataLicence(models.TextChoices):
+    """Licences for an initiative's open data, chosen by regional staff."""
+
+    CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_SA_4 = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
+    CC0_1 = "CC0-1.0", _("Creative Commons Zero 1.0 (CC0, public domain)")
+    ODBL_1 = "ODbL-1.0", _("Open Database License 1.0 (ODbL)")
+
+    @property
+    def url(self):
+        return LICENCE_URLS[self.value]
+
+
+LICENCE_URLS = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+}

@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 from alp_portal.models import TimeStampedModel
 from alp_portal.roles import is_staff_member
 
-from .enums import Language, Piece, ResourceKind, Stage
+from .enums import DataLicence, Language, Piece, ResourceKind, Stage
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -63,6 +63,13 @@ class Initiative(TimeStampedModel):
     )
     signatory_name = models.CharField(_("signatory name"), max_length=200, blank=True)
     signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
+    data_licence = models.CharField(
+        _("licence of the open data"),
+        max_length=20,
+        choices=DataLicence.choices,
+        default=DataLicence.CC_BY_4,
+        help_text=_("The licence under which the published data can be downloaded and reused (CSV, JSON, API)."),
+    )
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -77,6 +84,9 @@ class Initiative(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(min_workshop_sessions__gte=1), name="initiative_min_sessions_positive"),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="initiative_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(data_licence__in=DataLicence.values), name="initiative_data_licence_valid"
+            ),
         ]
 
     def __str__(self):

@@ -3,9 +3,11 @@
 An unpublished piece answers 404 to anyone outside the initiative (a 403 would tell them it exists).
 """
 
-from django.http import Http404, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from .dissemination import (
@@ -19,8 +21,10 @@ from .dissemination import (
     recognized_governments,
     visible_pieces,
 )
-from .enums import Language, Piece
+from .enums import LICENCE_URLS, Language, Piece
 from .models import Initiative
+from .open_data import available_datasets, dataset_csv, dataset_label
+from .public_data import get_published_initiative, open_data, public_pieces
 from .stages import initiative_figures
 
 BAR_WIDTH = 300  # SVG units of the longest bar
@@ -61,6 +65,7 @@ def initiative_page(request, slug):
     initiative, visible, states = _initiative(request, slug)
     figures = initiative_figures(initiative)
     transitions = list(initiative.transitions.order_by("at"))
+    published = public_pieces(initiative)
     return render(
         request,
         "initiative/initiative.html",
@@ -71,6 +76,9 @@ def initiative_page(request, slug):
             figures=figures,
             transitions=transitions,
             figure_bars=bars([(f.title, f.figures.people) for f in figures]),
+            open_datasets=[(d, dataset_label(d)) for d in available_datasets(published)] if published else [],
+            open_data_published_at=max((p.published_at for p in published.values()), default=None),
+            licence_url=LICENCE_URLS[initiative.data_licence],
         ),
     )
 
@@ -167,3 +175,39 @@ def report_pdf(request, slug):
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Content-Language"] = language
     return response
+
+
+# Open data: the published data of an initiative, under its licence (see initiative/open_data.py).
+
+OPEN_DATA_CACHE_SECONDS = 300
+
+
+def _open_data_response(response, initiative, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{LICENCE_URLS[initiative.data_licence]}>; rel="license"'
+    patch_cache_control(response, public=True, max_age=OPEN_DATA_CACHE_SECONDS)
+    return response
+
+
+def _published_or_404(slug):
+    initiative = get_published_initiative(slug)
+    if initiative is None:
+        raise Http404("Nothing of this initiative is published.")
+    return initiative
+
+
+@require_GET
+def open_data_json(request, slug):
+    initiative = _published_or_404(slug)
+    response = JsonResponse(open_data(initiative), encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+    return _open_data_response(response, initiative, f"{initiative.slug}.json")
+
+
+@require_GET
+def open_data_csv(request, slug, dataset):
+    initiative = _published_or_404(slug)
+    data = open_data(initiative)
+    if dataset not in available_datasets(data["published_pieces"]):
+        raise Http404("No such published dataset.")
+    response = HttpResponse(dataset_csv(data, dataset), content_type="text/csv; charset=utf-8")
+    return _open_data_response(response, initiative, f"{initiative.slug}-{dataset}.csv")

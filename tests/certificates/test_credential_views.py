@@ -27,7 +27,7 @@ def recognition():
 def test_did_document_lists_the_signing_key(client, settings):
     from certificates.keys import signing_key
 
-    response = client.get(reverse("certificates:did"))
+    response = client.get(reverse("certificates:did"), HTTP_ORIGIN="https://wallet.example")
 
     key = signing_key().public_multibase
     assert response.json() == {
