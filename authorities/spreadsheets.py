@@ -25,6 +25,9 @@ from import_export.formats import base_formats
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_ROWS = 10_000
+MAX_COLUMNS = 100  # the widest import has 16 columns
+MAX_LINE_COLUMNS = 10 * MAX_COLUMNS  # a CSV line may end in empty cells, or quote a cell full of commas
+MAX_SHEET_ROWS = 5  # times the rows allowed: how far down a sheet is read, blank rows included
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LANGUAGES = ("es", "pt-br", "en")
 
@@ -242,14 +245,13 @@ def read_table(upload, *, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_UPLOAD_ROWS):
         raise SpreadsheetError(_("The file is empty: there is nothing to import."))
     lower = name.lower()
     if lower.endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
-        rows = _read_xlsx(data, max_rows)
+        numbered = _read_xlsx(data, max_rows)
     elif lower.endswith(".csv") or lower.endswith(".txt") or not lower.rpartition(".")[1]:
-        rows = _read_csv(data, max_rows)
+        numbered = _read_csv(data, max_rows)
     else:
         raise SpreadsheetError(
             _("Files of this type cannot be imported. Save the sheet as CSV or as an Excel workbook (.xlsx).")
         )
-    numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:
         raise SpreadsheetError(_("The file is empty: there is nothing to import."))
     (_header_number, headers), body = numbered[0], numbered[1:]
@@ -264,6 +266,7 @@ def read_table(upload, *, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_UPLOAD_ROWS):
 
 
 def _read_csv(data, max_rows):
+    """[(row number, cells)] of the rows that hold something: enough of them to know the file is too long."""
     if b"\x00" in data:
         raise SpreadsheetError(
             _("The file is not a text CSV file. Save the sheet as CSV (UTF-8) or as an Excel workbook (.xlsx).")
@@ -280,17 +283,59 @@ def _read_csv(data, max_rows):
                 text = data.decode("latin-1")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows, filled = [], 0
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        cells = [cell.strip() for cell in row]
-        rows.append(cells)
-        filled += any(cells)
-        if filled > max_rows + 1:  # enough to know the file is too long
-            break
-    return rows
+    numbered = []
+    try:
+        for number, row in enumerate(csv.reader(_bounded_lines(text, delimiter), delimiter=delimiter), start=1):
+            _check_width(number, row)
+            cells = [cell.strip() for cell in row[:MAX_COLUMNS]]
+            if any(cells):
+                numbered.append((number, cells))
+                if len(numbered) > max_rows + 1:  # enough to know the file is too long
+                    break
+    except csv.Error as error:  # an unclosed quotation mark runs on until the cell is too long
+        raise SpreadsheetError(
+            _(
+                "The file could not be read as CSV: a quotation mark is not closed or a cell is too long. "
+                "Correct it in the spreadsheet program and save it again."
+            )
+        ) from error
+    return numbered
+
+
+def _bounded_lines(text, delimiter):
+    """The lines of a CSV text; one of thousands of cells is refused before csv splits it into a list."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        columns = line.count(delimiter) + 1
+        if columns > MAX_LINE_COLUMNS:
+            raise SpreadsheetError(
+                _(
+                    "Line %(line)s of the file has %(count)s columns; at most %(limit)s are read. Delete the "
+                    "columns that are not part of the list and upload the file again."
+                )
+                % {"line": f"{number:,}", "count": f"{columns:,}", "limit": MAX_COLUMNS}
+            )
+        yield line
+
+
+def _check_width(number, cells):
+    if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+        raise SpreadsheetError(
+            _(
+                "Row %(row)s has something beyond column %(limit)s; at most %(limit)s columns are read. Delete "
+                "the columns that are not part of the list and upload the file again."
+            )
+            % {"row": f"{number:,}", "limit": MAX_COLUMNS}
+        )
 
 
 def _read_xlsx(data, max_rows):
+    """[(row number, cells)] of the first sheet's rows that hold something, read within bounds.
+
+    The archive is checked before anything is parsed and its parts are read through capped streams
+    (authorities/workbooks.py); the sheet is read MAX_COLUMNS + 1 columns wide (a declared width of 16,384
+    columns would otherwise pad every row) and only down to MAX_SHEET_ROWS times max_rows (a row numbered
+    1,048,576 after the header would otherwise bring a million empty rows).
+    """
     not_xlsx = _(
         "The file is not a real Excel workbook (.xlsx), even if its name says so. Open it in Excel and save "
         "it as 'Excel Workbook (.xlsx)' or as CSV."
@@ -298,25 +343,26 @@ def _read_xlsx(data, max_rows):
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SpreadsheetError(not_xlsx)
     from defusedxml import DefusedXmlException
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import ExcelReader
+
+    from .workbooks import open_archive
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive = open_archive(data)
+    except zipfile.BadZipFile as error:
+        raise SpreadsheetError(not_xlsx) from error
+    try:
+        with archive:
             for info in archive.infolist():
                 if info.filename.endswith((".xml", ".rels")):
                     with archive.open(info) as member:
                         if _declares_dtd(member):
                             raise DefusedXmlException("DTD")
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows, filled = [], 0
-        for row in sheet.iter_rows(values_only=True):
-            cells = [_xlsx_text(value) for value in row]
-            rows.append(cells)
-            filled += any(cells)
-            if filled > max_rows + 1:  # enough to know the file is too long
-                break
-        workbook.close()
+            # load_workbook() opens its own zipfile.ZipFile; ExcelReader is handed the bounded one instead.
+            reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+            reader.archive = archive
+            reader.read()
+            return _sheet_rows(reader.wb.worksheets[0], max_rows)
     except DefusedXmlException as error:
         raise SpreadsheetError(
             _(
@@ -329,7 +375,31 @@ def _read_xlsx(data, max_rows):
         raise
     except Exception as error:  # a zip that is not a workbook fails in many ways inside openpyxl
         raise SpreadsheetError(not_xlsx) from error
-    return rows
+
+
+def _sheet_rows(sheet, max_rows):
+    last_row = MAX_SHEET_ROWS * max_rows
+    numbered = []
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+        if number > last_row:
+            raise SpreadsheetError(
+                _(
+                    "The sheet goes on below row %(limit)s, with content or formatting. Delete the rows below "
+                    "your data (or copy the data into a new sheet) and upload it again."
+                )
+                % {"limit": f"{last_row:,}"}
+            )
+        if not any(value is not None for value in values):
+            continue
+        cells = [_xlsx_text(value) for value in values]
+        _check_width(number, cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            numbered.append((number, cells))
+            if len(numbered) > max_rows + 1:  # enough to know the file is too long
+                break
+    return numbered
 
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)

@@ -14,6 +14,7 @@ from authorities.models import LocalGovernment, Official
 from authorities.services import ImportRefused, import_mapping
 from authorities.spreadsheets import Table
 from tests import factories as f
+from tests import zipbombs
 
 pytestmark = pytest.mark.django_db
 
@@ -379,6 +380,18 @@ BAD_INPUTS = {
         "The file has more than 10,000 rows. Split it into files of at most 10,000 rows.",
     ),
     "empty_xlsx": (lambda: xlsx_file([]), "The file is empty: there is nothing to import."),
+    "zip_bomb": (
+        lambda: (io.BytesIO(zipbombs.bomb(unpacked=1024**3, with_crc=False)), "lista.xlsx"),
+        "The workbook was refused without being opened: its part xl/worksheets/sheet1.xml unpacks to 1,010 times "
+        "its compressed size, and a spreadsheet's data compresses about 20 times. Open it in Excel and save it "
+        "again as 'Excel Workbook (.xlsx)', or save it as CSV.",
+    ),
+    "zip_bomb_lying_size": (
+        lambda: (io.BytesIO(zipbombs.bomb(unpacked=64 * 1024**2, declared=1024**2, with_crc=False)), "lista.xlsx"),
+        "The workbook was refused: its part xl/worksheets/sheet1.xml holds more, or other, data than the archive "
+        "declares for it, as in a damaged file or one built to exhaust the server. Open it in Excel and save it "
+        "again, or save it as CSV.",
+    ),
     "empty": (lambda: (io.BytesIO(b""), "lista.csv"), "The submitted file is empty."),
     "only_blank_lines": (
         lambda: (io.BytesIO(b"\xef\xbb\xbf\r\n\r\n"), "lista.csv"),
