@@ -119,4 +119,5 @@ check-deploy: $(STAMP)
 	DJANGO_EMAIL_BACKEND=smtp \
 	DJANGO_EMAIL_HOST=smtp.example.org \
 	DJANGO_TASKS_BACKEND=database \
+	ALP_CREDENTIAL_SIGNING_KEY="$$($(PY) -c 'from certificates.keys import *; print(private_multibase(new_private_key()))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING

@@ -128,6 +128,10 @@ def credential_url(code):
     return absolute_url(reverse("certificates:credential", args=[code]))
 
 
+def badge_url(code):
+    return absolute_url(reverse("certificates:badge", args=[code]))
+
+
 def build_credential(recognition, *, status_list_id, status_list_index, salt):
     """The unsigned OpenBadgeCredential of `recognition` (with initiative and official loaded)."""
     subject = credential_subject(recognition, salt=salt)
@@ -173,6 +177,12 @@ def issue_credentials(*, recognitions):
             recognition.credential = sign_document(document, key=key)
             recognition.status_list, recognition.status_list_index = status_list, index
         Recognition.objects.bulk_update(locked, ["credential", "status_list", "status_list_index"])
+        issued = {recognition.pk: recognition for recognition in locked}
+        for recognition in recognitions:  # the caller's objects show their credential too
+            if recognition.pk in issued:
+                done = issued[recognition.pk]
+                recognition.credential, recognition.status_list = done.credential, done.status_list
+                recognition.status_list_index = done.status_list_index
         # A new list is published (all zeros) as soon as its first credential exists.
         new_lists = {status_list.pk for status_list, _index in slots if status_list.credential is None}
         refresh_status_lists(new_lists, key=key)

@@ -19,6 +19,7 @@ from alp_portal.roles import is_regional_staff
 from authorities.models import Official
 from initiative.enums import Language
 
+from .credentials import issue_credentials
 from .eligibility import eligibility_rows, eligible_governments
 from .enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind, RecognitionStatus
 from .keys import signing_key
@@ -263,8 +264,21 @@ def _process_chunk(batch, items):
         status=ItemStatus.ISSUED, failure="", error=""
     )
     _heartbeat(batch)  # rendered and stored: the e-mails may take a while (each can wait for the mail server)
+    _issue_credentials([recognition for _item, recognition, _pdf in finished])
     for item, recognition, pdf in finished:
         _announce(item, recognition, pdf)
+
+
+def _issue_credentials(recognitions):
+    """Give each recognition of the chunk its Open Badges credential, before its e-mail (which links to it).
+    Without a signing key, or should signing fail, the recognition stands without one (logged): `manage.py
+    issue_credentials` gives it later."""
+    if not recognitions or signing_key() is None:
+        return
+    try:
+        issue_credentials(recognitions=recognitions)
+    except Exception:
+        logger.exception("The Open Badges credentials of a chunk could not be issued")
 
 
 def _holder_key(kind, official_id, local_government_id):
@@ -493,7 +507,12 @@ def recipients(recognition):
 def _mail_context(recognition):
     from .pdf import verification_url
 
-    return {"recognition": recognition, "verify_url": verification_url(recognition.code)}
+    context = {"recognition": recognition, "verify_url": verification_url(recognition.code)}
+    if recognition.credential is not None:
+        from .credentials import badge_url, credential_url
+
+        context.update(credential_url=credential_url(recognition.code), badge_url=badge_url(recognition.code))
+    return context
 
 
 def _send_in_each_language(recognition, template, attachment=None):

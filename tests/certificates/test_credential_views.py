@@ -89,3 +89,32 @@ def test_credential_lookups_count_against_the_verification_rate_limit(client, se
     url = reverse("certificates:credential", args=[recognition.code])
 
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_verify_page_and_my_recognitions_offer_the_credential(client, recognition):
+    credential = reverse("certificates:credential", args=[recognition.code]) + "?download"
+    badge = reverse("certificates:badge", args=[recognition.code])
+    from django.core.files.base import ContentFile
+
+    recognition.pdf.save(f"{recognition.code}.pdf", ContentFile(b"%PDF-1.7 test"))  # the page lists stored PDFs
+    user = f.make_user(recognition.official.email)
+    recognition.official.user = user
+    recognition.official.save(update_fields=["user"])
+
+    verify_page = client.get(reverse("certificates:verify", args=[recognition.code])).content.decode()
+    client.force_login(user)
+    mine = client.get(reverse("certificates:mine")).content.decode()
+
+    for page in (verify_page, mine):
+        assert f'href="{credential}"' in page
+        assert f'href="{badge}"' in page
+
+
+def test_deploy_check_warns_without_a_signing_key(settings):
+    from certificates.checks import credential_signing_key
+
+    assert credential_signing_key(None) == []
+    settings.CREDENTIAL_SIGNING_KEY = ""
+    assert [w.id for w in credential_signing_key(None)] == ["certificates.W001"]
+    settings.CREDENTIAL_SIGNING_KEY = "not-a-key"
+    assert [w.id for w in credential_signing_key(None)] == ["certificates.W002"]

@@ -347,3 +347,46 @@ def test_create_credential_key_command(tmp_path, capsys):
 
 def test_kind_of_recognitions(recognitions):
     assert [r.kind for r in recognitions] == [RecognitionKind.PERSON, RecognitionKind.GOVERNMENT]
+
+
+def test_issuance_gives_every_recognition_a_credential_verifiable_offline(
+    client, django_capture_on_commit_callbacks, schema
+):
+    """The issuance path end to end: every recognition of a cohort (people and their governments) gets a
+    credential before its e-mail goes out, and each verifies offline; the e-mail links to it."""
+    from django.core import mail
+
+    from certificates.services import start_issuance
+    from tests.certificates.helpers import cohort, qualify
+
+    initiative, launch, sessions = cohort()
+    for i, country in enumerate(("AR", "BR", "CL")):
+        qualify(f.make_official(f.make_government(country), email=f"p{i}@example.org"), launch, sessions, initiative)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_issuance(initiative=initiative, by=f.make_regional_staff())
+
+    recognitions = list(Recognition.objects.order_by("pk"))
+    assert len(recognitions) == 6
+    for recognition in recognitions:
+        jsonschema.Draft4Validator(schema).validate(recognition.credential)
+        assert verify_offline(client, recognition.credential) == "valid"
+    person = next(r for r in recognitions if r.kind == RecognitionKind.PERSON)
+    message = next(m for m in mail.outbox if m.to == [person.official.email])
+    assert f"http://localhost:8000/verify/{person.code}/credential.json" in message.body
+    assert f"http://localhost:8000/verify/{person.code}/badge.png" in message.body
+    assert len({r.status_list_index for r in recognitions}) == 6
+
+
+def test_issuance_without_a_key_issues_recognitions_without_credentials(settings, django_capture_on_commit_callbacks):
+    from certificates.services import start_issuance
+    from tests.certificates.helpers import cohort, qualify
+
+    settings.CREDENTIAL_SIGNING_KEY = ""
+    initiative, launch, sessions = cohort()
+    qualify(f.make_official(f.make_government("AR")), launch, sessions, initiative)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = start_issuance(initiative=initiative, by=f.make_regional_staff())
+    batch.refresh_from_db()
+
+    assert (batch.done, batch.failed) == (2, 0)
+    assert list(Recognition.objects.values_list("credential", flat=True)) == [None, None]
