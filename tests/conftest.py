@@ -14,6 +14,21 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """In a browser test, every page the browser opens is watched for Content-Security-Policy violations, and
+    the test fails if there was any. A test that causes one on purpose empties the list itself."""
+    from tests.browser.csp import ViolationLog, install
+
+    log = ViolationLog()
+    if request.node.get_closest_marker("browser") is None:
+        yield log
+        return
+    install(monkeypatch, log)
+    yield log
+    assert list(log) == [], "Content-Security-Policy violations in the browser"
+
+
 @pytest.fixture
 def english():
     """For a test that reads the English source strings outside a request: the default language is Spanish."""

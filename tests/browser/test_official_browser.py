@@ -16,6 +16,7 @@ from django.utils import timezone
 from authorities.enums import InvitationStatus
 from initiative.models import Initiative
 from tests import factories as f
+from tests.browser.csp import inject_script
 from workshops.enums import EventKind
 from workshops.models import AgendaItem
 
@@ -66,7 +67,7 @@ def axe_violations(page):
     """axe-core's violations on the current page, as 'rule: target' strings (empty when clean)."""
     if not AXE.exists():
         pytest.skip("axe-core is not installed: npm ci")
-    page.add_script_tag(content=AXE.read_text())
+    inject_script(page, AXE.read_text())
     result = page.evaluate("async () => await axe.run(document)")
     return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
 

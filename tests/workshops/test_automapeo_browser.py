@@ -9,6 +9,7 @@ from django.test import Client
 
 from initiative.models import Objective
 from tests import factories as f
+from tests.browser.csp import inject_script
 from workshops.enums import SubmissionStatus
 from workshops.models import Automapeo
 
@@ -56,7 +57,7 @@ def axe_violations(page):
     script = axe_js()
     if script is None:
         return None
-    page.add_script_tag(content=script.read_text())
+    inject_script(page, script.read_text())
     return page.evaluate(
         "async () => (await axe.run()).violations.map(v => [v.id, v.nodes.map(n => n.target.join(' '))])"
     )
