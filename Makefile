@@ -23,6 +23,11 @@ TEST_COMMAND_PACKAGES := npm:npm java:openjdk-17-jre-headless
 NODE_STAMP := node_modules/.package-lock.json.stamp
 
 DEMO_ADDR ?= 127.0.0.1:8000
+# Where the demo's links point (invitations, e-mails, QR codes, credentials): DEMO_ADDR's address, a port alone
+# or an all-interfaces address (0.0.0.0, [::]) read as localhost. Pass SITE_URL=... to name another address.
+DEMO_HOSTPORT := $(if $(findstring :,$(DEMO_ADDR)),$(DEMO_ADDR),localhost:$(DEMO_ADDR))
+SITE_URL ?= http://$(patsubst 0.0.0.0:%,localhost:%,$(patsubst [::]:%,localhost:%,$(DEMO_HOSTPORT)))
+DEMO_PY = SITE_URL='$(SITE_URL)' $(PY)
 # pytest-xdist workers: "auto" is one per CPU; WORKERS=0 runs in a single process (e.g. for --pdb).
 WORKERS ?= auto
 ARGS ?=
@@ -74,12 +79,12 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 DEMO_KEY := .credential-key
 
 demo: $(STAMP)
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
-	$(PY) manage.py load_demo
-	test -f $(DEMO_KEY) || $(PY) manage.py create_credential_key --output $(DEMO_KEY)
-	ALP_CREDENTIAL_SIGNING_KEY_FILE=$(DEMO_KEY) $(PY) manage.py issue_credentials
-	ALP_CREDENTIAL_SIGNING_KEY_FILE=$(DEMO_KEY) $(PY) manage.py runserver $(DEMO_ADDR)
+	$(DEMO_PY) manage.py migrate --no-input
+	$(DEMO_PY) manage.py createcachetable
+	$(DEMO_PY) manage.py load_demo
+	test -f $(DEMO_KEY) || $(DEMO_PY) manage.py create_credential_key --output $(DEMO_KEY)
+	ALP_CREDENTIAL_SIGNING_KEY_FILE=$(DEMO_KEY) $(DEMO_PY) manage.py issue_credentials
+	ALP_CREDENTIAL_SIGNING_KEY_FILE=$(DEMO_KEY) $(DEMO_PY) manage.py runserver $(DEMO_ADDR)
 
 system-packages:
 	@packages="$(TEST_DEBIAN_PACKAGES)"; \

@@ -4,6 +4,7 @@ A value that cannot be read is an error at start-up, never a silent default.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -11,13 +12,25 @@ TRUE = {"true", "1", "yes", "on"}
 FALSE = {"false", "0", "no", "off"}
 
 
-def env_str(name, default=None):
+def env_str(name, default=None, *, required=""):
+    """The variable's text; without a default it must be set, and `required` says why in the error."""
     value = os.environ.get(name)
     if value is None or value == "":
         if default is None:
-            raise ImproperlyConfigured(f"The environment variable {name} is required.")
+            raise ImproperlyConfigured(f"The environment variable {name} is required{required}.")
         return default
     return value
+
+
+def env_url(name, default=None, *, required=""):
+    """An absolute http or https address (a path is allowed), without its trailing slash."""
+    value = env_str(name, default, required=required)
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an absolute http(s) address such as https://alp.example.org."
+        )
+    return value.rstrip("/")
 
 
 def env_bool(name, default):
@@ -51,7 +64,7 @@ def env_list(name, default):
 
 def database_from_url(url):
     """Turn a DATABASE_URL (sqlite:///path or postgres://user:pass@host:port/name) into DATABASES['default']."""
-    from urllib.parse import parse_qs, unquote, urlsplit
+    from urllib.parse import parse_qs, unquote
 
     parts = urlsplit(url)
     if parts.scheme == "sqlite":

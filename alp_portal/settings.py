@@ -6,19 +6,31 @@ e-mail variables; `manage.py check --deploy` is then clean.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from alp_portal.env import database_from_url, env_bool, env_int, env_list, env_str
+from alp_portal.env import database_from_url, env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-only-key" if DEBUG else None)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+# The address every link the portal sends points to (invitations, e-mails, QR codes, credentials): only a
+# developer's machine may fall back to localhost.
+SITE_URL = env_url(
+    "SITE_URL",
+    "http://localhost:8000" if DEBUG else None,
+    required=" with DJANGO_DEBUG=false: the portal's public address, such as https://alp.example.org, which "
+    "invitation links, QR codes and e-mails point to",
+)
+_site_host = urlsplit(SITE_URL).hostname
+_site_host = f"[{_site_host}]" if ":" in _site_host else _site_host  # an IPv6 address as ALLOWED_HOSTS writes it
+# By default the local names and SITE_URL's host, where the links point.
+_local_hosts = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", list(dict.fromkeys([*_local_hosts, _site_host])))
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "corsheaders",
     "ninja",
+    "alp_portal",
     "initiative",
     "authorities",
     "workshops",
