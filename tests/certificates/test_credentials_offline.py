@@ -390,3 +390,22 @@ def test_issuance_without_a_key_issues_recognitions_without_credentials(settings
 
     assert (batch.done, batch.failed) == (2, 0)
     assert list(Recognition.objects.values_list("credential", flat=True)) == [None, None]
+
+
+def test_demo_cohort_issuance_gives_40_credentials_that_verify_offline(
+    client, django_capture_on_commit_callbacks, schema
+):
+    from django.contrib.auth import get_user_model
+
+    from certificates.services import start_issuance
+    from initiative.models import Initiative
+
+    call_command("load_demo", stdout=io.StringIO())
+    regional = get_user_model().objects.get(email="regional@demo.alp")
+    with django_capture_on_commit_callbacks(execute=True):
+        start_issuance(initiative=Initiative.objects.get(slug="alp-sudamerica-2023"), by=regional)
+
+    credentials = list(Recognition.objects.values_list("credential", flat=True))
+    assert len(credentials) == 40  # 24 people and the 16 governments they represent
+    validator = jsonschema.Draft4Validator(schema)
+    assert [verify_offline(client, c) for c in credentials if validator.is_valid(c)] == ["valid"] * 40
