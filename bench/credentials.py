@@ -111,9 +111,11 @@ def main():
         f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         "",
         f"issue (build, sign, reserve slots, store; chunks of {args.chunk}): {sign_wall:.1f} s wall, "
-        f"{sign_cpu:.1f} s CPU; {count / sign_wall:.1f} credentials/s; {1000 * sign_wall / count:.2f} ms each",
+        f"{sign_cpu:.1f} s CPU; {count / sign_wall:.1f} credentials/s; {1000 * sign_wall / count:.2f} ms each; "
+        f"{count / sign_cpu:.1f} per CPU-second",
         f"verify (canonicalise, Ed25519): {verify_wall:.1f} s wall, {verify_cpu:.1f} s CPU; "
-        f"{count / verify_wall:.1f} credentials/s; {1000 * verify_wall / count:.2f} ms each",
+        f"{count / verify_wall:.1f} credentials/s; {1000 * verify_wall / count:.2f} ms each; "
+        f"{count / verify_cpu:.1f} per CPU-second",
         f"status lists: {StatusList.objects.count()}; an empty list's encodedList is {size} characters",
         f"a credential's JSON: {len(str(credentials[0][0]))} characters",
         "",
