@@ -2,9 +2,11 @@
 is sent to set one up first (allauth's MFA pages, where they choose either). The admin's login itself goes
 through allauth (`secure_admin_login` in urls.py), so its rate limits and MFA stage apply there too."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 # Recovery codes alone are a fallback, not a second factor: TOTP or WebAuthn must be there.
@@ -42,3 +44,19 @@ class StaffMFAMiddleware:
             )
             return redirect("mfa_index")  # both choices, not only the app
         return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Every response to a signed-in user is personal (a profile, an Automapeo, a calendar, a certificate):
+    `Cache-Control: private, no-store`, so that no shared cache (a proxy, a CDN) keeps it and no browser stores
+    it on a shared computer. A request without a session cookie is anonymous for sure: its session is not
+    read, so public pages and the API keep their own caching and no `Vary: Cookie`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -728,24 +728,22 @@ class _OfficialChecker(_Checker):
                     government = candidates[0]
                     values["local_government"] = government.pk
             match = existing.get(email.lower()) if email else None
-            if match is not None:
-                values["email"] = match.email  # the same address written in other capitals is no change
             if (
                 match is not None
                 and self.allowed is not None
                 and match.local_government.country.code not in self.allowed
             ):
+                # Another country's official: the office learns neither that the address is known nor anything
+                # of the record, only that this row is not theirs to import.
+                match = None
                 self.problem(
                     issues,
                     number,
                     "email",
-                    _(
-                        "'%(value)s' belongs to an official of another country's office; ask the regional "
-                        "office "
-                        "to change it"
-                    )
-                    % {"value": email},
+                    _("your office cannot import this row; ask the regional office to import it"),
                 )
+            if match is not None:
+                values["email"] = match.email  # the same address written in other capitals is no change
             if email:
                 if email.lower() in seen:
                     first, first_email = seen[email.lower()]

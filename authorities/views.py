@@ -5,8 +5,10 @@ from django.contrib.auth import login
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 from django.views.generic import FormView
 
 from .forms import AcceptInvitationForm, NewInvitationLinkForm, ProfileForm
@@ -28,6 +30,9 @@ from .services import (
 LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
+# Personal though anonymous (the link is the key): kept by no cache, like every page of a signed-in user
+# (alp_portal.middleware.PrivateResponseMiddleware).
+@method_decorator(cache_control(private=True, no_store=True), name="dispatch")
 class InvitationAcceptView(View):
     """The personal link of the invitation e-mail: choose a password, and the account exists."""
 
