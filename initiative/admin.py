@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,12 +24,33 @@ from .models import (
 from .services import PublicationError, set_publication
 from .stages import StageError, advance_stage, initiative_figures, stage_overview
 
+ADVANCE_DRAFT = "initiative-advance-draft"  # session key: the note and reason of a refused move
+OVERRIDE_LABEL = gettext_lazy("Why move on although something is still missing?")
+
+
+def override_html(transition):
+    """The guards a transition overrode and the reason, for the stage log; "-" for an ordinary move."""
+    if not transition.is_override:
+        return "-"
+    return format_html(
+        '<ul class="alp-overridden">{}</ul><p>{}</p>',
+        format_html_join("", "<li>{}</li>", ((message,) for message in transition.overridden)),
+        _("Reason: %(reason)s") % {"reason": transition.override_reason},
+    )
+
 
 class StageTransitionInline(ScopedTabularInline):
     model = StageTransition
-    fields = ["from_stage", "to_stage", "by", "at", "note"]
+    fields = ["from_stage", "to_stage", "by", "at", "note", "override"]
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by", "initiative")  # both shown in each row
+
+    @admin.display(description=gettext_lazy("moved on although missing"))
+    def override(self, obj):
+        return override_html(obj)
 
     def has_add_permission(self, request, obj=None):
         return False  # written by advance_stage only
@@ -160,8 +181,17 @@ class InitiativeAdmin(ScopedAdmin):
         extra_context = extra_context or {}
         initiative = self.get_object(request, object_id)
         if initiative is not None:
+            overview = stage_overview(initiative)
+            # What was typed into a refused move comes back, so that only the missing part must be added.
+            draft = request.session.pop(ADVANCE_DRAFT, {}) if request.method == "GET" else {}
+            if draft.get("initiative") != initiative.pk:
+                draft = {}
             extra_context.update(
-                stage_overview=stage_overview(initiative),
+                advance_note=draft.get("note", ""),
+                override_reason=draft.get("override_reason", ""),
+                stage_overview=overview,
+                next_missing=next((row["missing"] for row in overview if row["state"] == "next"), []),
+                override_label=OVERRIDE_LABEL,
                 stage_figures=initiative_figures(initiative),
                 next_stage=initiative.stage_enum.next(),
                 can_advance=is_regional_staff(request.user),
@@ -172,32 +202,63 @@ class InitiativeAdmin(ScopedAdmin):
         initiative = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not is_regional_staff(request.user):
             raise PermissionDenied
+        note, reason = request.POST.get("note", ""), request.POST.get("override_reason", "")
         try:
             transition = advance_stage(
-                initiative=initiative,
-                to=request.POST.get("to", ""),
-                by=request.user,
-                note=request.POST.get("note", ""),
+                initiative=initiative, to=request.POST.get("to", ""), by=request.user, note=note, override_reason=reason
             )
         except ValueError:
             messages.error(request, _("Choose a stage to move to."))
         except StageError as error:
+            request.session[ADVANCE_DRAFT] = {"initiative": initiative.pk, "note": note, "override_reason": reason}
             for message in error.messages:
                 messages.error(request, message)
+            if error.overridable:
+                messages.error(
+                    request,
+                    _(
+                        "To move on anyway, give the reason under “%(label)s”: it is recorded in the stage log "
+                        "with what was missing."
+                    )
+                    % {"label": OVERRIDE_LABEL},
+                )
         else:
-            messages.success(
-                request,
-                _("“%(initiative)s” moved to the stage “%(stage)s”.")
-                % {"initiative": initiative, "stage": Stage(transition.to_stage).label},
-            )
+            text = _("“%(initiative)s” moved to the stage “%(stage)s”.")
+            if transition.is_override:
+                text = _(
+                    "“%(initiative)s” moved to the stage “%(stage)s” although something was missing: the stage "
+                    "log records what, with your reason."
+                )
+            messages.success(request, text % {"initiative": initiative, "stage": Stage(transition.to_stage).label})
         return redirect(reverse("admin:initiative_initiative_change", args=[initiative.pk]))
+
+
+class OverrideFilter(admin.SimpleListFilter):
+    title = gettext_lazy("moved on although something was missing")
+    parameter_name = "override"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(overridden=[])
+        if self.value() == "no":
+            return queryset.filter(overridden=[])
+        return queryset
 
 
 @admin.register(StageTransition)
 class StageTransitionAdmin(ScopedAdmin):
-    list_display = ["initiative", "from_stage", "to_stage", "by", "at"]
+    list_display = ["initiative", "from_stage", "to_stage", "by", "at", "override"]
     list_select_related = ["initiative", "by"]
-    list_filter = ["initiative", "to_stage"]
+    list_filter = ["initiative", "to_stage", OverrideFilter]
+    fields = ["initiative", "from_stage", "to_stage", "by", "at", "note", "override"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("moved on although missing"))
+    def override(self, obj):
+        return override_html(obj)
 
     def has_add_permission(self, request, *args):
         return False

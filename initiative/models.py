@@ -113,6 +113,17 @@ class StageTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    overridden = models.JSONField(
+        _("failing guards overridden"),
+        default=list,
+        blank=True,
+        help_text=_("What was still missing when staff moved on anyway, in the words they were shown."),
+    )
+    override_reason = models.TextField(
+        _("reason for moving on anyway"),
+        blank=True,
+        help_text=_("Required when the initiative moved on although guards failed."),
+    )
 
     objects = StageTransitionQuerySet.as_manager()
 
@@ -123,10 +134,19 @@ class StageTransition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["initiative", "to_stage"], name="transition_once_per_stage"),
             models.CheckConstraint(condition=~Q(from_stage=models.F("to_stage")), name="transition_changes_stage"),
+            # An override has its reason, and a reason is kept only for an override.
+            models.CheckConstraint(
+                condition=Q(overridden=[], override_reason="") | (~Q(overridden=[]) & ~Q(override_reason="")),
+                name="transition_override_has_reason",
+            ),
         ]
 
     def __str__(self):
         return f"{self.initiative}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+    @property
+    def is_override(self):
+        return bool(self.overridden)
 
 
 def _translated(obj, prefix="title"):

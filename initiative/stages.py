@@ -21,11 +21,17 @@ from .models import Initiative, StageTransition
 
 
 class StageError(Exception):
-    """A stage move that cannot happen, with messages a person can act on."""
+    """A stage move that cannot happen, with messages a person can act on. `overridable` is true when only
+    guards failed: regional staff may then move on by giving a reason."""
 
-    def __init__(self, messages):
+    def __init__(self, messages, *, overridable=False):
         self.messages = list(messages)
+        self.overridable = overridable
         super().__init__(" ".join(self.messages))
+
+
+def _moment(value):
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def missing_for(initiative, to):
@@ -40,8 +46,9 @@ def missing_for(initiative, to):
             missing.append(_("No invitation has been sent: send the invitations to the mapped officials."))
     elif to == Stage.WORKSHOP:
         facts = stage_readiness(initiative)
-        if not facts["launch_ended"]:
-            missing.append(_("The launch has not ended yet."))
+        launch_end = facts["launch_last_end"]
+        if launch_end is not None and launch_end > timezone.now():
+            missing.append(_("The launch has not ended yet: it ends on %(date)s.") % {"date": _moment(launch_end)})
         if not facts["launch_attendance"]:
             missing.append(_("No attendance is recorded for the launch: record or import it first."))
         if not facts["workshop_editions"]:
@@ -53,8 +60,7 @@ def missing_for(initiative, to):
             missing.append(_("No workshop session is scheduled."))
         elif last_end > timezone.now():
             missing.append(
-                _("The last workshop session ends on %(date)s: wait until it has ended.")
-                % {"date": formats.date_format(timezone.localtime(last_end), "DATETIME_FORMAT")}
+                _("The last workshop session ends on %(date)s: wait until it has ended.") % {"date": _moment(last_end)}
             )
         for session in facts["workshop_sessions_without_attendance"]:
             missing.append(_("No attendance is recorded for the session “%(session)s”.") % {"session": session})
@@ -62,23 +68,28 @@ def missing_for(initiative, to):
         if closes and closes > timezone.now():
             missing.append(
                 _("The Automapeo and ALMI forms are open until %(date)s: wait, or bring the closing date forward.")
-                % {"date": formats.date_format(timezone.localtime(closes), "DATETIME_FORMAT")}
+                % {"date": _moment(closes)}
             )
     elif to == Stage.DISSEMINATION and not has_issued_recognitions(initiative):
         missing.append(_("No recognition has been issued: issue the recognitions first."))
     return missing
 
 
-def advance_stage(*, initiative, to, by, note=""):
+def advance_stage(*, initiative, to, by, note="", override_reason=""):
     """Move `initiative` to stage `to`, the one after its current stage.
 
-    Side effects: saves the new stage and writes a StageTransition row (who, when, why), in one transaction.
-    Raises StageError, changing nothing, when the move is not the next one, the user may not make it, or a
-    guard fails.
+    When guards fail, the move happens only with an `override_reason`: the transition then records the
+    failing guards' messages and the reason, so that the stage log shows who moved on against what, and why.
+    A reason given when every guard passes is not an override and is not kept.
+
+    Side effects: saves the new stage and writes a StageTransition row (who, when, why, what was overridden),
+    in one transaction. Raises StageError, changing nothing, when the move is not the next one, the user may
+    not make it, or a guard fails and no reason is given (then `overridable` is true).
     """
     to = Stage(to)
     if not is_regional_staff(by):
         raise StageError([_("Only regional staff can move an initiative to another stage.")])
+    override_reason = override_reason.strip()
     with transaction.atomic():
         locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
         current = Stage(locked.stage)
@@ -92,12 +103,18 @@ def advance_stage(*, initiative, to, by, note=""):
                 ]
             )
         missing = missing_for(locked, to)
-        if missing:
-            raise StageError(missing)
+        if missing and not override_reason:
+            raise StageError(missing, overridable=True)
         locked.stage = to
         locked.save(update_fields=["stage", "updated"])
         transition = StageTransition.objects.create(
-            initiative=locked, from_stage=current, to_stage=to, by=by, note=note.strip()
+            initiative=locked,
+            from_stage=current,
+            to_stage=to,
+            by=by,
+            note=note.strip(),
+            overridden=missing,
+            override_reason=override_reason if missing else "",
         )
     initiative.stage = to
     return transition
@@ -122,8 +139,10 @@ def initiative_figures(initiative):
 
 
 def stage_overview(initiative):
-    """Every stage with its state (done / current / to come) and, for the next one, what it still lacks."""
+    """Every stage with its state (done / current / to come), the transition that began it (with what it
+    overrode) and, for the next one, what it still lacks."""
     current = initiative.stage_enum
+    began = {t.to_stage: t for t in initiative.transitions.select_related("by")}
     rows = []
     for stage in Stage:
         if stage.position() < current.position():
@@ -136,6 +155,7 @@ def stage_overview(initiative):
             {
                 "stage": stage,
                 "state": state,
+                "transition": began.get(stage),
                 "missing": missing_for(initiative, stage) if state == "next" else [],
             }
         )

@@ -272,3 +272,30 @@ def test_admin_history_lists_no_other_country_object_log(client, world):
     url = reverse("admin:authorities_official_history", args=[official_b.pk])
     assert client.get(url).status_code == 404
     assert timezone.now() - timedelta(seconds=5) < timezone.now()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_advance_with_override_by_role(client, world, role):
+    """The stage move, with a reason to move on although the launch's attendance is missing: only regional
+    staff move; country offices are refused (they see the initiative, so 403); the others are sent to log in."""
+    initiative = f.make_initiative(stage="launch")
+    f.make_session(f.make_event(initiative, EventKind.LAUNCH))
+    f.make_session(f.make_event(initiative, EventKind.WORKSHOP), starts_at=timezone.now() + timedelta(days=3))
+    login(client, world["users"][role])
+    url = reverse("admin:initiative_initiative_advance", args=[initiative.pk])
+
+    response = client.post(url, {"to": "workshop", "override_reason": "The report is lost."})
+
+    initiative.refresh_from_db()
+    if role == "regional":
+        assert (response.status_code, response.url) == (
+            302,
+            reverse("admin:initiative_initiative_change", args=[initiative.pk]),
+        )
+        assert initiative.stage == "workshop"
+        assert list(initiative.transitions.values_list("override_reason", flat=True)) == ["The report is lost."]
+    else:
+        assert response.status_code == (403 if role.startswith("country") else 302)
+        if response.status_code == 302:
+            assert response.url.startswith(reverse("admin:login"))
+        assert (initiative.stage, initiative.transitions.count()) == ("launch", 0)

@@ -103,6 +103,48 @@ def test_transition_refused_when_stage_does_not_change():
     assert StageTransition.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("overridden", "reason"),
+    [
+        (["The launch has not ended yet."], ""),
+        ([], "The report is lost."),
+    ],
+    ids=["override-without-reason", "reason-without-override"],
+)
+def test_transition_refused_when_override_and_reason_disagree(overridden, reason):
+    with refused("transition_override_has_reason"), transaction.atomic():
+        StageTransition.objects.create(
+            initiative=make_initiative(),
+            from_stage=Stage.LAUNCH,
+            to_stage=Stage.WORKSHOP,
+            by=make_regional_staff(),
+            overridden=overridden,
+            override_reason=reason,
+        )
+
+    assert StageTransition.objects.count() == 0
+
+
+def test_transition_accepted_with_override_and_reason_or_neither():
+    user = make_regional_staff()
+    StageTransition.objects.create(
+        initiative=make_initiative(),
+        from_stage=Stage.LAUNCH,
+        to_stage=Stage.WORKSHOP,
+        by=user,
+        overridden=["The launch has not ended yet."],
+        override_reason="The report is lost.",
+    )
+    StageTransition.objects.create(
+        initiative=make_initiative(), from_stage=Stage.LAUNCH, to_stage=Stage.WORKSHOP, by=user
+    )
+
+    assert list(StageTransition.objects.order_by("pk").values_list("overridden", "override_reason")) == [
+        (["The launch has not ended yet."], "The report is lost."),
+        ([], ""),
+    ]
+
+
 @pytest.mark.parametrize("number", [0, 24])
 def test_objective_refused_when_number_outside_1_to_23(number):
     with refused("objective_number_1_to_23"), transaction.atomic():

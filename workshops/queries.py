@@ -114,14 +114,13 @@ def rule_figures(initiative):
 
 def stage_readiness(initiative):
     """Facts the stage guards ask about, in a few queries."""
-    now = timezone.now()
     events = Event.objects.filter(initiative=initiative)
     sessions = Session.objects.filter(event__in=events)
     launch_sessions = sessions.filter(event__kind=EventKind.LAUNCH)
     workshop_sessions = sessions.filter(event__kind=EventKind.WORKSHOP)
     return {
         "launch_scheduled": launch_sessions.exists(),
-        "launch_ended": not launch_sessions.filter(ends_at__gt=now).exists(),
+        "launch_last_end": launch_sessions.aggregate(last=Max("ends_at"))["last"],
         "launch_attendance": Attendance.objects.filter(session__in=launch_sessions).exists(),
         "workshop_editions": events.filter(kind=EventKind.WORKSHOP, sessions__isnull=False).distinct().count(),
         "workshop_last_end": workshop_sessions.aggregate(last=Max("ends_at"))["last"],

@@ -32,12 +32,16 @@ pytestmark = pytest.mark.django_db
 
 NO_LAUNCH = "No launch event with a session is scheduled: add the launch event and its session."
 NO_INVITATION = "No invitation has been sent: send the invitations to the mapped officials."
-LAUNCH_NOT_ENDED = "The launch has not ended yet."
+LAUNCH_NOT_ENDED = "The launch has not ended yet: it ends on {}."
 NO_LAUNCH_ATTENDANCE = "No attendance is recorded for the launch: record or import it first."
 NO_EDITION = "No workshop edition with a session is scheduled: add at least one edition."
 NO_WORKSHOP_SESSION = "No workshop session is scheduled."
 NO_RECOGNITION = "No recognition has been issued: issue the recognitions first."
 ONLY_REGIONAL = "Only regional staff can move an initiative to another stage."
+HOW_TO_OVERRIDE = (
+    "To move on anyway, give the reason under “Why move on although something is still missing?”: it is "
+    "recorded in the stage log with what was missing."
+)
 
 # Far enough ahead to stay in the future: 9 a.m. in Buenos Aires. A session starting then lasts two hours.
 FUTURE = datetime(2099, 3, 1, 12, 0, tzinfo=UTC)
@@ -151,7 +155,12 @@ def test_advance_to_workshop_refused_when_nothing_is_ready(staff):
     initiative = make_initiative(stage=Stage.LAUNCH)
     launch = schedule_launch(initiative, starts_at=FUTURE)
 
-    refuse(initiative, Stage.WORKSHOP, staff, [LAUNCH_NOT_ENDED, NO_LAUNCH_ATTENDANCE, NO_EDITION])
+    refuse(
+        initiative,
+        Stage.WORKSHOP,
+        staff,
+        [LAUNCH_NOT_ENDED.format(FUTURE_END_TEXT), NO_LAUNCH_ATTENDANCE, NO_EDITION],
+    )
 
     Session.objects.filter(pk=launch.pk).update(
         starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
@@ -164,10 +173,11 @@ def test_advance_to_workshop_refused_when_nothing_is_ready(staff):
 def test_advance_to_workshop_refused_when_launch_not_ended(staff):
     initiative = make_initiative(stage=Stage.LAUNCH)
     launch = schedule_launch(initiative, starts_at=timezone.now() - timedelta(minutes=30))  # on air
+    Session.objects.filter(pk=launch.pk).update(ends_at=datetime(2099, 1, 2, 18, 30, tzinfo=UTC))  # a long one
     attend(make_official(), launch)
     schedule_workshop(initiative, starts_at=FUTURE)
 
-    refuse(initiative, Stage.WORKSHOP, staff, [LAUNCH_NOT_ENDED])
+    refuse(initiative, Stage.WORKSHOP, staff, [LAUNCH_NOT_ENDED.format("Jan. 2, 2099, 3:30 p.m.")])
 
     Session.objects.filter(pk=launch.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
     allow(initiative, Stage.WORKSHOP, staff)
@@ -463,7 +473,7 @@ def test_admin_advance_refused_when_guard_fails(staff_client):
 
     assert (response.status_code, response["Location"]) == (302, change_url(initiative))
     followed = staff_client.get(response["Location"])
-    assert messages_of(followed) == [NO_LAUNCH, NO_INVITATION]
+    assert messages_of(followed) == [NO_LAUNCH, NO_INVITATION, HOW_TO_OVERRIDE]
     initiative.refresh_from_db()
     assert initiative.stage == Stage.MAPPING
     assert StageTransition.objects.count() == 0
