@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiative', '0003_publications_and_stakeholders'),
+        ('initiative', '0004_data_licence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
