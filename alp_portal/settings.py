@@ -8,6 +8,7 @@ e-mail variables; `manage.py check --deploy` is then clean.
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -177,7 +178,13 @@ if env_str("DJANGO_TASKS_BACKEND", "immediate") == "database":
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many of our own proxies append to X-Forwarded-For before a request reaches the portal (the TLS proxy: 1;
+# a CDN in front of it: 2). The rate limits' client address is read from there (alp_portal/client.py).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 1 or more with DJANGO_BEHIND_PROXY=true.")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -237,5 +244,3 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 API_RATE_LIMIT = env_str("ALP_API_RATE_LIMIT", "120/m")  # requests per client address (django-ninja's format)
-# The client's address for the rate limit: X-Forwarded-For only behind our own proxy, else anyone could forge it.
-NINJA_NUM_PROXIES = 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0

@@ -4,10 +4,16 @@ the official's language from the moment they log in."""
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
+from alp_portal.client import client_address
+
 from .preferences import set_language_cookie
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """The address allauth's rate limits count: the portal's one rule for it, behind a proxy or not."""
+        return client_address(request)
+
     def is_open_for_signup(self, request):
         return False
 

@@ -11,6 +11,8 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.generic import FormView
 
+from alp_portal.client import client_address
+
 from .forms import AcceptInvitationForm, NewInvitationLinkForm, ProfileForm
 from .mixins import OfficialRequiredMixin
 from .models import Invitation
@@ -121,7 +123,7 @@ class NewInvitationLinkView(FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        ip = self.request.META.get("REMOTE_ADDR", "")
+        ip = client_address(self.request)
         if any(
             _over_limit(kind, value, limit)
             for kind, value, limit in ((k, ip if k == "ip" else email, n) for k, n in NEW_LINK_LIMITS)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from alp_portal.client import client_address
 from alp_portal.roles import is_staff_member
 
 from .credentials import CREDENTIAL_MEDIA_TYPE
@@ -22,10 +23,6 @@ logger = logging.getLogger(__name__)
 
 # Attempts per client address and window (seconds); the cache is shared between processes in production.
 VERIFY_RATE_LIMIT = getattr(settings, "CERTIFICATES_VERIFY_RATE_LIMIT", (30, 600))
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def verification_allowed(request):

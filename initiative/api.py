@@ -21,9 +21,19 @@ from ninja import NinjaAPI, Path, Schema
 from ninja.decorators import decorate_view
 from ninja.throttling import AnonRateThrottle
 
+from alp_portal.client import client_address
+
 from . import public_data
 
 API_CACHE = cache_control(public=True, max_age=300)
+
+
+class ClientAddressThrottle(AnonRateThrottle):
+    """ninja's per-client limit, counting clients by the portal's one rule (alp_portal/client.py)."""
+
+    def get_ident(self, request):
+        return client_address(request)
+
 
 api = NinjaAPI(
     title="ALP Portal open data API",
@@ -33,7 +43,7 @@ api = NinjaAPI(
         "America): what the portal's public pages show. Each initiative's data carries its licence."
     ),
     urls_namespace="api-v1",
-    throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
+    throttle=[ClientAddressThrottle(settings.API_RATE_LIMIT)],
 )
 
 
