@@ -49,7 +49,7 @@ def build_region(participants):
 
     from authorities.enums import InvitationStatus, RoleKind
     from authorities.models import Invitation, LocalGovernment, Official
-    from certificates.enums import RecognitionKind
+    from certificates.enums import RecognitionKind, RecognitionStatus
     from certificates.models import Recognition
     from initiative.models import Initiative
     from tests import factories as f
@@ -166,6 +166,9 @@ def build_region(participants):
                 issued_at=now,
                 issued_by=regional,
                 code=f"BEN-{pk:08d}",
+                status=RecognitionStatus.ISSUED,  # valid: with a PDF recorded (not stored: never read here)
+                pdf=f"recognitions/bench/{pk}.pdf",
+                pdf_sha256="0" * 64,
             )
             for pk, _g in officials[::4]
         ),

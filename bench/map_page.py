@@ -49,6 +49,7 @@ def main():
     from initiative.enums import Piece, Stage
     from initiative.models import Initiative
     from initiative.services import set_publication
+    from tests.factories import VALID_RECOGNITION as VALID
 
     call_command("migrate", verbosity=0)
     call_command("generate_region", governments=args.governments, verbosity=0)
@@ -66,6 +67,7 @@ def main():
             holder_name=g.name,
             issued_at=now,
             issued_by=staff,
+            **VALID,
         )
         for g in governments
     )
@@ -78,6 +80,7 @@ def main():
             holder_name=o.full_name,
             issued_at=now,
             issued_by=staff,
+            **VALID,
         )
         for o in officials
     )

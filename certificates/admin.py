@@ -19,7 +19,7 @@ from initiative.enums import Language
 from initiative.models import Initiative
 
 from .eligibility import eligibility_for_user, eligible_governments
-from .enums import ItemStatus, RecognitionKind, RecognitionStatus
+from .enums import ItemStatus, RecognitionKind
 from .forms import OverrideForm, RevokeForm
 from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
 from .resources import ParticipantResource
@@ -144,7 +144,7 @@ class RecognitionAdmin(ScopedAdmin):
         return self._revoke(request, queryset)
 
     def _revoke(self, request, queryset):
-        queryset = queryset.filter(status=RecognitionStatus.ISSUED).select_related("initiative")
+        queryset = queryset.valid().select_related("initiative")
         form = RevokeForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             revoked = 0

@@ -165,6 +165,7 @@ def issue_credentials(*, recognitions):
     with transaction.atomic():
         locked = list(
             Recognition.objects.select_for_update(of=("self",))
+            .published()  # one still being issued is signed once it is valid
             .filter(pk__in=pending, credential__isnull=True)
             .select_related("initiative", "official")
             .order_by("pk")

@@ -8,8 +8,16 @@ class RecognitionKind(models.TextChoices):
 
 
 class RecognitionStatus(models.TextChoices):
+    # Claimed by an issuance, its PDF not yet recorded: nobody outside the back office sees it. It becomes valid
+    # only together with its stored PDF and digest, in one transaction (services._store_chunk).
+    PENDING = "pending", _("Being issued")
     ISSUED = "issued", _("Valid")
     REVOKED = "revoked", _("Revoked")
+
+    @classmethod
+    def held_values(cls):
+        """The states in which a holder has their recognition (one at most per initiative): not revoked."""
+        return [cls.PENDING, cls.ISSUED]
 
 
 class BatchStatus(models.TextChoices):

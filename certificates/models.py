@@ -73,7 +73,14 @@ class RecognitionQuerySet(models.QuerySet):
         return self.filter(Q(official__user=user) | Q(local_government__in=own_governments))
 
     def valid(self):
+        """THE definition of a valid recognition, for every page, figure, list and e-mail: issued and not
+        revoked. The database guarantees that such a recognition has its PDF and digest
+        (recognition_valid_has_pdf): a recognition still being issued is not valid anywhere."""
         return self.filter(status=RecognitionStatus.ISSUED)
+
+    def published(self):
+        """What a verification code answers for: valid or revoked; one still being issued is nobody's yet."""
+        return self.exclude(status=RecognitionStatus.PENDING)
 
 
 class Recognition(TimeStampedModel):
@@ -112,7 +119,7 @@ class Recognition(TimeStampedModel):
         help_text=_("As printed on the certificate at the time of issue."),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=RecognitionStatus.choices, default=RecognitionStatus.ISSUED
+        _("status"), max_length=20, choices=RecognitionStatus.choices, default=RecognitionStatus.PENDING
     )
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
@@ -154,16 +161,17 @@ class Recognition(TimeStampedModel):
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
         ordering = ["-issued_at"]
-        # One valid recognition per holder: a revoked one stays on record and a corrected one can be issued.
+        # One recognition per holder, valid or being issued: a revoked one stays on record and a corrected one
+        # can be issued.
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "official"],
-                condition=Q(kind=RecognitionKind.PERSON, status=RecognitionStatus.ISSUED),
+                condition=Q(kind=RecognitionKind.PERSON, status__in=RecognitionStatus.held_values()),
                 name="recognition_one_per_person",
             ),
             models.UniqueConstraint(
                 fields=["initiative", "local_government"],
-                condition=Q(kind=RecognitionKind.GOVERNMENT, status=RecognitionStatus.ISSUED),
+                condition=Q(kind=RecognitionKind.GOVERNMENT, status__in=RecognitionStatus.held_values()),
                 name="recognition_one_per_government",
             ),
             models.CheckConstraint(
@@ -175,10 +183,15 @@ class Recognition(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(status=RecognitionStatus.ISSUED, revoked_at__isnull=True)
+                    Q(status__in=RecognitionStatus.held_values(), revoked_at__isnull=True)
                     | (Q(status=RecognitionStatus.REVOKED, revoked_at__isnull=False) & ~Q(revocation_reason=""))
                 ),
                 name="recognition_revocation_complete",
+            ),
+            # Issued means the PDF exists: valid only together with the stored file and its SHA-256.
+            models.CheckConstraint(
+                condition=~Q(status=RecognitionStatus.ISSUED) | (~Q(pdf="") & ~Q(pdf_sha256="")),
+                name="recognition_valid_has_pdf",
             ),
             models.UniqueConstraint(fields=["status_list", "status_list_index"], name="recognition_status_slot_once"),
             models.CheckConstraint(

@@ -7,14 +7,12 @@ from .models import Recognition
 
 def recognized_figures(initiative):
     """People holding a valid certificate of the initiative (and so the governments and countries they represent)."""
-    recognized = Recognition.objects.filter(
-        initiative=initiative, kind=RecognitionKind.PERSON, status=RecognitionStatus.ISSUED
-    )
+    recognized = Recognition.objects.valid().filter(initiative=initiative, kind=RecognitionKind.PERSON)
     return figures_for_officials(Official.objects.filter(pk__in=recognized.values("official")))
 
 
 def has_issued_recognitions(initiative):
-    return Recognition.objects.filter(initiative=initiative, status=RecognitionStatus.ISSUED).exists()
+    return Recognition.objects.valid().filter(initiative=initiative).exists()
 
 
 def verification_facts(code):
@@ -24,7 +22,9 @@ def verification_facts(code):
 
     normalized = normalize_code(code)
     recognition = (
-        Recognition.objects.select_related("initiative").filter(code=normalized).first() if normalized else None
+        Recognition.objects.published().select_related("initiative").filter(code=normalized).first()
+        if normalized
+        else None
     )
     if recognition is None:
         return {"code": code, "status": "unknown"}

@@ -174,9 +174,10 @@ def _refresh_counts(batch):
 def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
     """Work through the pending items of a batch, a chunk at a time. Safe to run again, or twice at once.
 
-    Side effects, per item: a Recognition row (one per person or government and initiative: the database
-    refuses a second), its PDF stored through the default storage with its SHA-256, an e-mail to the holder;
-    the batch's counts after every chunk. A failing item is marked with its reason and the others go on.
+    Side effects, per item: a Recognition row, pending until its PDF is stored (one per person or government
+    and initiative: the database refuses a second), then valid together with its PDF and SHA-256, an e-mail to
+    the holder; the batch's counts after every chunk. A failing item is marked with its reason (its recognition
+    stays pending, for a resume to finish) and the others go on.
     """
     batch = IssuanceBatch.objects.select_related("initiative", "requested_by").get(pk=batch_id)
     IssuanceBatch.objects.filter(pk=batch.pk).update(
@@ -322,9 +323,10 @@ def _claim_chunk(batch, items):
         for item in locked:
             recognition = existing.get(_holder_key(item.kind, item.official_id, item.local_government_id))
             if recognition is not None:
-                if recognition.pk in issued_elsewhere or (
-                    recognition.pk != item.recognition_id
-                    and (recognition.pdf or recognition.status != RecognitionStatus.ISSUED)
+                if (
+                    recognition.pk in issued_elsewhere
+                    or recognition.status == RecognitionStatus.REVOKED  # revoked meanwhile: never announced
+                    or (recognition.pk != item.recognition_id and recognition.status != RecognitionStatus.PENDING)
                 ):
                     item.status, item.recognition = ItemStatus.SKIPPED, recognition
                     skipped.append(item)
@@ -355,7 +357,10 @@ def _claim_chunk(batch, items):
 
 
 def _store_chunk(rendered):
-    """Write each PDF through the default storage, then record names and digests in one transaction.
+    """Write each PDF through the default storage, then, in one transaction, record names and digests and make
+    the recognitions valid: a recognition is never valid without its stored PDF. Should the transaction fail,
+    the recognitions stay pending (invisible) and their items are retried on resume; the files written are
+    strays (manage.py remove_stray_pdfs).
 
     Returns ([(item, recognition, pdf)] recorded, [item] lost): a recognition that meanwhile got its PDF from
     another worker keeps that one (ours is deleted) and its item is lost to that worker."""
@@ -378,18 +383,18 @@ def _store_chunk(rendered):
             r.pk: r
             for r in Recognition.objects.select_for_update()
             .filter(pk__in=[w[1].pk for w in written])
-            .only("pk", "pdf", "pdf_sha256")
+            .only("pk", "pdf", "status")
         }
         changed = []
         for item, recognition, pdf, name in written:
-            if current[recognition.pk].pdf:
+            if current[recognition.pk].pdf or current[recognition.pk].status != RecognitionStatus.PENDING:
                 stale.append(name)
                 lost.append(item)
                 continue
             recognition.pdf, recognition.pdf_sha256 = name, hashlib.sha256(pdf).hexdigest()
-            recognition.updated = now
+            recognition.status, recognition.updated = RecognitionStatus.ISSUED, now
             changed.append(recognition)
-        Recognition.objects.bulk_update(changed, ["pdf", "pdf_sha256", "updated"])
+        Recognition.objects.bulk_update(changed, ["pdf", "pdf_sha256", "status", "updated"])
     for name in stale:
         default_storage.delete(name)
     lost_ids = {item.pk for item in lost}
@@ -447,8 +452,10 @@ def _claim_recognition(batch, item):
                 .exclude(batch=batch)
                 .exists()
             )
-            if issued_elsewhere or (
-                existing.pk != item.recognition_id and (existing.pdf or existing.status != RecognitionStatus.ISSUED)
+            if (
+                issued_elsewhere
+                or existing.status == RecognitionStatus.REVOKED
+                or (existing.pk != item.recognition_id and existing.status != RecognitionStatus.PENDING)
             ):
                 item.status, item.recognition = ItemStatus.SKIPPED, existing
                 item.save(update_fields=["status", "recognition"])
@@ -496,9 +503,9 @@ def recipients(recognition):
         return [(recognition.official.email, recognition.official.language)]
     officials = Official.objects.filter(local_government=recognition.local_government)
     recognized = officials.filter(
-        recognitions__initiative=recognition.initiative,
-        recognitions__kind=RecognitionKind.PERSON,
-        recognitions__status=RecognitionStatus.ISSUED,
+        pk__in=Recognition.objects.valid()
+        .filter(initiative=recognition.initiative, kind=RecognitionKind.PERSON)
+        .values("official")
     )
     chosen = recognized if recognized.exists() else officials.filter(invitations__initiative=recognition.initiative)
     return sorted(set(chosen.values_list("email", "language")))
@@ -567,6 +574,11 @@ def revoke_recognition(*, recognition, reason, by):
         raise CertificateError(_("Say why the recognition is revoked: the reason is shown to whoever verifies it."))
     with transaction.atomic():
         locked = Recognition.objects.select_for_update().get(pk=recognition.pk)
+        if locked.status == RecognitionStatus.PENDING:
+            raise CertificateError(
+                _("The recognition %(code)s is still being issued: it can be revoked once it is issued.")
+                % {"code": locked.code}
+            )
         if locked.status == RecognitionStatus.REVOKED:
             raise CertificateError(
                 _("The recognition %(code)s was already revoked on %(date)s.")

@@ -60,7 +60,9 @@ def verify(request, code):
     if normalized and normalized != code:
         return redirect("certificates:verify", code=normalized)
     recognition = (
-        Recognition.objects.select_related("initiative").filter(code=normalized).first() if normalized else None
+        Recognition.objects.published().select_related("initiative").filter(code=normalized).first()
+        if normalized
+        else None
     )
     if recognition is None:
         return render(
@@ -84,11 +86,7 @@ def verify(request, code):
 @login_required
 def my_recognitions(request):
     recognitions = (
-        Recognition.objects.for_user(request.user)
-        .valid()
-        .exclude(pdf="")
-        .select_related("initiative")
-        .order_by("-issued_at", "kind")
+        Recognition.objects.for_user(request.user).valid().select_related("initiative").order_by("-issued_at", "kind")
     )
     if is_staff_member(request.user):
         # Staff reach every recognition in the admin; this page is the officials' own.
@@ -149,7 +147,9 @@ def status_list(request, pk):
 def _credential_or_404(request, code):
     if not verification_allowed(request):
         return None
-    return get_object_or_404(Recognition.objects.filter(credential__isnull=False).only("code", "credential"), code=code)
+    return get_object_or_404(
+        Recognition.objects.published().filter(credential__isnull=False).only("code", "credential"), code=code
+    )
 
 
 @require_GET

@@ -18,7 +18,7 @@ from django_countries import countries as country_names
 from alp_portal.roles import is_staff_member
 from authorities.enums import RoleKind
 from authorities.models import LocalGovernment, Official
-from certificates.enums import RecognitionKind, RecognitionStatus
+from certificates.enums import RecognitionKind
 from certificates.models import Recognition
 from workshops.enums import ActionStatus, QuestionnaireKind, SubmissionStatus
 from workshops.models import AlmiAgendaItem, AlmiContribution, Automapeo, AutomapeoAction, QuestionnaireResponse
@@ -300,9 +300,7 @@ class RecognizedList:
 def recognized_governments(initiative):
     """The local governments with a valid recognition in the initiative, by country; only those that consented
     appear by name, each with its recognized officials who consented too. Three queries."""
-    recognized = Recognition.objects.filter(
-        initiative=initiative, status=RecognitionStatus.ISSUED, kind=RecognitionKind.GOVERNMENT
-    )
+    recognized = Recognition.objects.valid().filter(initiative=initiative, kind=RecognitionKind.GOVERNMENT)
     governments = LocalGovernment.objects.filter(pk__in=recognized.values("local_government"))
     unnamed = governments.filter(public_consent=False).count()
     named = list(
@@ -315,9 +313,9 @@ def recognized_governments(initiative):
         Official.objects.filter(
             public_consent=True,
             local_government__in=governments.filter(public_consent=True),
-            recognitions__initiative=initiative,
-            recognitions__kind=RecognitionKind.PERSON,
-            recognitions__status=RecognitionStatus.ISSUED,
+            pk__in=Recognition.objects.valid()
+            .filter(initiative=initiative, kind=RecognitionKind.PERSON)
+            .values("official"),
         )
         .values_list("local_government_id", "first_name", "last_name")
         .order_by("last_name", "first_name")

@@ -65,12 +65,13 @@ def published_links(initiative):
 def dissemination_recipients(initiative):
     """[(name, e-mail, language)]: the officials holding a valid certificate, then the stakeholders; one
     message per e-mail address."""
-    from certificates.enums import RecognitionKind, RecognitionStatus
+    from certificates.enums import RecognitionKind
     from certificates.models import Recognition
 
     recipients, seen = [], set()
     officials = (
-        Recognition.objects.filter(initiative=initiative, kind=RecognitionKind.PERSON, status=RecognitionStatus.ISSUED)
+        Recognition.objects.valid()
+        .filter(initiative=initiative, kind=RecognitionKind.PERSON)
         .values_list("official__first_name", "official__last_name", "official__email", "official__language")
         .order_by("official__last_name")
     )

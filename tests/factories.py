@@ -1,5 +1,6 @@
 """Factories for tests: plain functions that create valid rows with sensible defaults. Pass what matters."""
 
+import hashlib
 import itertools
 from datetime import timedelta
 
@@ -168,19 +169,38 @@ def make_contribution(official, initiative, *, objectives=(), **fields):
     return contribution
 
 
+FAKE_PDF = b"%PDF-1.7 test"
+# For recognitions made in bulk (bulk_create): valid, with a PDF recorded (no file stored) and its digest.
+VALID_RECOGNITION = {
+    "status": "issued",
+    "pdf": "recognitions/bulk.pdf",
+    "pdf_sha256": hashlib.sha256(FAKE_PDF).hexdigest(),
+}
+
+
 def make_recognition(initiative, *, official=None, local_government=None, **fields):
-    """A valid recognition of `official` (a person's certificate) or of `local_government`, issued now."""
-    from certificates.enums import RecognitionKind
+    """A valid recognition of `official` (a person's certificate) or of `local_government`, issued now, with its
+    PDF stored and its digest, as issuance leaves it (a valid recognition always has both). `status="pending"`
+    makes one still being issued: no PDF yet. `pdf="name"` records a name without storing a file."""
+    from django.core.files.base import ContentFile
+
+    from certificates.enums import RecognitionKind, RecognitionStatus
     from certificates.models import Recognition
 
     defaults = {
         "kind": RecognitionKind.PERSON if official is not None else RecognitionKind.GOVERNMENT,
         "holder_name": official.full_name if official is not None else local_government.name,
         "issued_at": timezone.now(),
+        "status": RecognitionStatus.ISSUED,
     }
     defaults.update(fields)
     if "issued_by" not in defaults:
         defaults["issued_by"] = make_regional_staff()
-    return Recognition.objects.create(
-        initiative=initiative, official=official, local_government=local_government, **defaults
-    )
+    recognition = Recognition(initiative=initiative, official=official, local_government=local_government, **defaults)
+    if recognition.status != RecognitionStatus.PENDING:
+        if not recognition.pdf:
+            recognition.pdf.save(f"{recognition.code}.pdf", ContentFile(FAKE_PDF), save=False)
+        if not recognition.pdf_sha256:
+            recognition.pdf_sha256 = hashlib.sha256(FAKE_PDF).hexdigest()
+    recognition.save()
+    return recognition

@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.enums import RecognitionKind
-from certificates.models import EligibilityOverride, Recognition
+from certificates.models import EligibilityOverride
 from initiative.models import GoodPractice, GuidingPrinciple, Objective, Resource, StageTransition
 from tests import factories as f
 from workshops.enums import ContributionKind, EventKind, QuestionnaireKind
@@ -78,14 +77,7 @@ def world():
             "questionnaireresponse": QuestionnaireResponse.objects.create(
                 official=official, initiative=initiative, kind=QuestionnaireKind.ENTRY, knowledge=3
             ),
-            "recognition": Recognition.objects.create(
-                initiative=initiative,
-                kind=RecognitionKind.PERSON,
-                official=official,
-                holder_name=official.full_name,
-                issued_at=timezone.now(),
-                issued_by=regional,
-            ),
+            "recognition": f.make_recognition(initiative, official=official, issued_by=regional),
             "eligibilityoverride": EligibilityOverride.objects.create(
                 initiative=initiative,
                 official=official,

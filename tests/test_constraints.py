@@ -18,6 +18,7 @@ from certificates.models import CODE_ALPHABET, EligibilityOverride, Recognition,
 from initiative.enums import Stage
 from initiative.models import GoodPractice, GuidingPrinciple, Initiative, Objective, Resource, StageTransition
 from tests.factories import (
+    VALID_RECOGNITION,
     attend,
     invite,
     make_event,
@@ -488,6 +489,7 @@ def recognize(initiative, kind=RecognitionKind.PERSON, *, official=None, local_g
         "holder_name": "Ana Pérez",
         "issued_at": timezone.now(),
         "issued_by": fields.pop("issued_by", None) or make_regional_staff(),
+        **VALID_RECOGNITION,
     }
     defaults.update(fields)
     return Recognition.objects.create(
@@ -565,6 +567,28 @@ def test_recognition_refused_when_revocation_incomplete(fields):
         recognize(make_initiative(), official=make_official(), **fields)
 
     assert Recognition.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "fields", [{"pdf": ""}, {"pdf_sha256": ""}, {"pdf": "", "pdf_sha256": ""}], ids=["no-pdf", "no-digest", "neither"]
+)
+def test_recognition_refused_when_valid_without_its_pdf(fields):
+    with refused("recognition_valid_has_pdf"), transaction.atomic():
+        recognize(make_initiative(), official=make_official(), **fields)
+
+    assert Recognition.objects.count() == 0
+
+
+def test_recognition_pending_needs_no_pdf_but_holds_the_holders_place():
+    official, initiative = make_official(), make_initiative()
+    pending = recognize(initiative, official=official, status=RecognitionStatus.PENDING, pdf="", pdf_sha256="")
+
+    with refused(), transaction.atomic():
+        recognize(initiative, official=official)  # a valid one beside it: the database allows one per holder
+    with refused(), transaction.atomic():
+        recognize(initiative, official=official, status=RecognitionStatus.PENDING, pdf="", pdf_sha256="")
+
+    assert list(Recognition.objects.values_list("pk", "status")) == [(pending.pk, RecognitionStatus.PENDING)]
 
 
 def test_recognition_accepted_when_revocation_complete():

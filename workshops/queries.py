@@ -328,7 +328,6 @@ def expected_of(official, initiative, *, registration=None, editions=()):
             Recognition.objects.filter(initiative=initiative)
             .filter(Q(official=official) | Q(local_government=official.local_government_id))
             .valid()
-            .exclude(pdf="")
             .values_list("kind", flat=True)
         )
         if kinds:  # only then: not everyone is recognized, and nobody is told so here

@@ -176,11 +176,9 @@ def test_mine_query_count_is_the_same_for_few_and_many(client, setting):
     government = f.make_government("AR")
     official = f.make_official_user(government)
     client.force_login(official.user)
-    Recognition.objects.create(
-        initiative=setting["initiative"],
-        kind=RecognitionKind.PERSON,
+    f.make_recognition(
+        setting["initiative"],
         official=official,
-        holder_name=official.full_name,
         issued_at=setting["initiative"].created,
         issued_by=setting["regional"],
         pdf="recognitions/x.pdf",
@@ -188,11 +186,9 @@ def test_mine_query_count_is_the_same_for_few_and_many(client, setting):
     few = queries_for(client, reverse("certificates:mine"))
     for _ in range(5):
         other = f.make_initiative()
-        Recognition.objects.create(
-            initiative=other,
-            kind=RecognitionKind.GOVERNMENT,
+        f.make_recognition(
+            other,
             local_government=government,
-            holder_name=government.name,
             issued_at=other.created,
             issued_by=setting["regional"],
             pdf="recognitions/y.pdf",

@@ -12,8 +12,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from authorities.models import ExportLog
-from certificates.enums import RecognitionKind
-from certificates.models import Recognition
 from tests import factories as f
 from workshops.enums import AttendanceStatus, EventKind, QuestionnaireKind, SubmissionStatus
 from workshops.models import Automapeo, QuestionnaireResponse
@@ -60,13 +58,8 @@ def world():
         status=SubmissionStatus.SUBMITTED,
         submitted_at=timezone.now(),
     )
-    w["recognition"] = Recognition.objects.create(
-        initiative=initiative,
-        kind=RecognitionKind.PERSON,
-        official=official_a,
-        holder_name="Ana Pérez a",
-        issued_at=timezone.now(),
-        issued_by=regional,
+    w["recognition"] = f.make_recognition(
+        initiative, official=official_a, holder_name="Ana Pérez a", issued_by=regional
     )
     w["users"] = {
         "anonymous": None,

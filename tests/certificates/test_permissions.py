@@ -2,7 +2,6 @@
 and of government B (Brazil), the country offices of Argentina (X) and Brazil (Y), and regional staff."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,15 +18,13 @@ FAKE_PDF = b"%PDF-1.7 test"
 
 
 def recognize(initiative, regional, **holder):
-    recognition = Recognition.objects.create(
-        initiative=initiative,
+    holder.pop("kind")
+    return f.make_recognition(
+        initiative,
         holder_name=str(holder.get("official") or holder.get("local_government")),
-        issued_at=timezone.now(),
         issued_by=regional,
         **holder,
     )
-    recognition.pdf.save(f"{recognition.code}.pdf", ContentFile(FAKE_PDF))
-    return recognition
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from certificates import views
-from certificates.enums import RecognitionKind, RecognitionStatus
-from certificates.models import Recognition
+from certificates.enums import RecognitionStatus
 from certificates.services import revoke_recognition
 from tests import factories as f
 
@@ -23,13 +22,10 @@ def recognition():
         email="ana.secreta@example.org",
         position="Secretaria de Derechos Humanos",
     )
-    return Recognition.objects.create(
-        initiative=f.make_initiative(name="ALP América del Sur 2023"),
-        kind=RecognitionKind.PERSON,
+    return f.make_recognition(
+        f.make_initiative(name="ALP América del Sur 2023"),
         official=official,
-        holder_name=official.full_name,
         issued_at=datetime(2023, 12, 5, 15, tzinfo=UTC),
-        issued_by=f.make_regional_staff(),
         pdf_sha256="a" * 64,
     )
 

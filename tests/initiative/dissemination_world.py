@@ -4,8 +4,6 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from certificates.enums import RecognitionKind
-from certificates.models import Recognition
 from initiative.models import GuidingPrinciple, Objective, StageTransition
 from tests.factories import (
     make_action,
@@ -15,6 +13,7 @@ from tests.factories import (
     make_government,
     make_initiative,
     make_portal_official,
+    make_recognition,
     make_regional_staff,
 )
 from workshops.enums import ActionStatus, QuestionnaireKind
@@ -22,23 +21,7 @@ from workshops.models import AlmiAgendaItem, QuestionnaireResponse
 
 
 def recognize(initiative, *, official=None, government=None, by):
-    if official is not None:
-        return Recognition.objects.create(
-            initiative=initiative,
-            kind=RecognitionKind.PERSON,
-            official=official,
-            holder_name=official.full_name,
-            issued_at=timezone.now(),
-            issued_by=by,
-        )
-    return Recognition.objects.create(
-        initiative=initiative,
-        kind=RecognitionKind.GOVERNMENT,
-        local_government=government,
-        holder_name=government.name,
-        issued_at=timezone.now(),
-        issued_by=by,
-    )
+    return make_recognition(initiative, official=official, local_government=government, issued_by=by)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from initiative.dissemination import (
 from initiative.enums import Piece
 from initiative.models import GoodPractice, Objective, Publication, Stakeholder
 from initiative.services import PublicationError, send_dissemination_email, set_publication
+from tests.factories import VALID_RECOGNITION as VALID
 from tests.factories import make_government, make_official
 from workshops.models import AlmiAgendaItem
 from workshops.services import merge_almi_items
@@ -443,6 +444,7 @@ def test_map_page_extrapolates_under_300_kb_for_2000_governments(world, client):
                 issued_at=now,
                 issued_by=world.staff,
                 code=f"G{i:011d}",
+                **VALID,
             )
             for i, g in enumerate(governments)
         ]
@@ -455,6 +457,7 @@ def test_map_page_extrapolates_under_300_kb_for_2000_governments(world, client):
                 issued_at=now,
                 issued_by=world.staff,
                 code=f"P{i:011d}",
+                **VALID,
             )
             for i, o in enumerate(officials)
         ]

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from authorities.enums import InvitationStatus
-from certificates.enums import RecognitionKind, RecognitionStatus
-from certificates.models import Recognition
+from certificates.enums import RecognitionStatus
 from initiative.enums import Stage
 from initiative.models import Initiative, StageTransition
 from initiative.stages import StageError, advance_stage, missing_for
@@ -21,6 +20,7 @@ from tests.factories import (
     make_initiative,
     make_official,
     make_official_user,
+    make_recognition,
     make_regional_staff,
     make_session,
     make_user,
@@ -98,15 +98,7 @@ def schedule_workshop(initiative, *, edition=1, starts_at=None, title="Día 1"):
 
 
 def recognize(initiative, official, **fields):
-    return Recognition.objects.create(
-        initiative=initiative,
-        kind=RecognitionKind.PERSON,
-        official=official,
-        holder_name=official.full_name,
-        issued_at=timezone.now(),
-        issued_by=make_regional_staff(),
-        **fields,
-    )
+    return make_recognition(initiative, official=official, **fields)
 
 
 # mapping → launch
@@ -317,14 +309,7 @@ def test_advance_to_dissemination_refused_when_only_recognition_revoked(staff):
     refuse(initiative, Stage.DISSEMINATION, staff, [NO_RECOGNITION])
 
     government = make_official().local_government
-    Recognition.objects.create(
-        initiative=initiative,
-        kind=RecognitionKind.GOVERNMENT,
-        local_government=government,
-        holder_name=government.name,
-        issued_at=timezone.now(),
-        issued_by=staff,
-    )
+    make_recognition(initiative, local_government=government, issued_by=staff)
     allow(initiative, Stage.DISSEMINATION, staff)
 
 

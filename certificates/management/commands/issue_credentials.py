@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         total = 0
         while True:
-            chunk = list(Recognition.objects.filter(credential__isnull=True).order_by("pk")[:CHUNK])
+            chunk = list(Recognition.objects.published().filter(credential__isnull=True).order_by("pk")[:CHUNK])
             if not chunk:
                 break
             try:
