@@ -44,13 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "import_export",
+    "alp_portal",  # before django_tasks_db: our db_worker command (theirs with a heartbeat) wins
     "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "corsheaders",
     "ninja",
-    "alp_portal",
     "initiative",
     "authorities",
     "workshops",
@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alp_portal.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +187,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1) if BEHIND_PROXY e
 if BEHIND_PROXY and TRUSTED_PROXY_COUNT < 1:
     raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 1 or more with DJANGO_BEHIND_PROXY=true.")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # a load balancer's probes come over plain HTTP
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 # The language cookie: only over HTTPS, out of reach of scripts, not sent along with other sites' requests.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiative.api import api
 
+from . import health
 from .views import HomeView
 
 admin.site.site_header = _("ALP Portal · back office")
@@ -13,7 +14,11 @@ admin.site.index_title = _("Champion Local Authorities")
 # The admin's login is allauth's: its rate limits and the MFA stage apply to staff as well.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "alp_portal.errors.server_error"  # a database outage outside a view: the 503 page
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", HomeView.as_view(), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

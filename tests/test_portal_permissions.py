@@ -24,6 +24,8 @@ def _urls(w):
         "session_calendar": reverse("session_calendar", args=[a["launch_session"].pk]),
         "session_calendar_other_edition": reverse("session_calendar", args=[a["other_session"].pk]),
         "registration": reverse("registration"),
+        "healthz": reverse("healthz"),
+        "readyz": reverse("readyz"),
     }
 
 
@@ -38,6 +40,8 @@ EXPECTED = {
     "session_calendar":               (LOGIN, 200,  404,  404,  404,  404),
     "session_calendar_other_edition": (LOGIN, 404,  404,  404,  404,  404),
     "registration":                   (LOGIN, 200,  200,  404,  404,  404),
+    "healthz":                        (200,   200,  200,  200,  200,  200),
+    "readyz":                         (200,   200,  200,  200,  200,  200),
 }  # fmt: skip
 
 
