@@ -1,9 +1,13 @@
+import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -204,9 +208,42 @@ class InvitationQuerySet(models.QuerySet):
     def sent(self):
         return self.filter(status__in=InvitationStatus.sent_values())
 
+    def with_link_token(self, token):
+        """The invitation whose personal link carries `token` (found by its digest; none if unknown)."""
+        return self.filter(token_hash=token_digest(token))
+
+
+# A personal link's secret is never stored. Each sending draws a random nonce; the link's token is derived from it
+# with SECRET_KEY (like Django's password-reset tokens), so that the e-mail task, which gets the invitation's
+# primary key only, can write the link; the row keeps the token's SHA-256 to find the invitation when the link
+# is followed. A copy of the database opens no invitation.
+LINK_TOKEN_SALT = "authorities.Invitation.link_token"
+
+
+def new_invitation_nonce():
+    return secrets.token_urlsafe(24)
+
+
+def link_token(nonce):
+    return salted_hmac(LINK_TOKEN_SALT, nonce, algorithm="sha256").hexdigest()
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unusable_token_digest():
+    """The digest of a token nobody knows: an invitation not sent yet has no working link."""
+    return token_digest(secrets.token_urlsafe(32))
+
 
 def new_invitation_token():
+    """The raw token the first migration stored (0003 hashed them); kept because 0001 names it."""
     return secrets.token_urlsafe(32)
+
+
+def invitation_expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
 class Invitation(TimeStampedModel):
@@ -224,9 +261,19 @@ class Invitation(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_invitation_token, editable=False)
+    token_hash = models.CharField(
+        _("link digest"),
+        max_length=64,
+        unique=True,
+        default=unusable_token_digest,
+        editable=False,
+        help_text=_("SHA-256 of the personal link's secret, which only the e-mail holds."),
+    )
+    token_nonce = models.CharField(max_length=32, default=new_invitation_nonce, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("expires at"), default=invitation_expiry, help_text=_("The personal link works until then.")
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
@@ -249,6 +296,10 @@ class Invitation(TimeStampedModel):
 
     def __str__(self):
         return f"{self.official} · {self.initiative}"
+
+    def link_token(self):
+        """The secret of the personal link sent last (valid only if `token_hash` is its digest)."""
+        return link_token(self.token_nonce)
 
 
 class ExportLogQuerySet(models.QuerySet):

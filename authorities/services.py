@@ -10,7 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .enums import InvitationStatus
-from .models import ExportLog, Invitation, Official, new_invitation_token
+from .models import ExportLog, Invitation, Official, link_token, new_invitation_nonce, token_digest
 from .preferences import time_zone_name
 
 
@@ -49,7 +49,7 @@ def invitation_state(invitation, *, now=None):
             _("This invitation was already accepted on %(date)s. Sign in with your e-mail address.") % {"date": when},
             invitation=invitation,
         )
-    if invitation.expires_at is not None and invitation.expires_at <= now:
+    if invitation.expires_at <= now:
         when = formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
         raise InvitationExpired(
             _("This invitation link expired on %(date)s. Ask for a new one below.") % {"date": when},
@@ -60,8 +60,8 @@ def invitation_state(invitation, *, now=None):
 def send_invitation(*, invitation):
     """Send (or send again) an invitation with a fresh personal link.
 
-    Side effects: a new token (an older link stops working), status "sent", `sent_at` and `expires_at` set,
-    and the e-mail queued as a task once the transaction commits.
+    Side effects: a new link (an older one stops working; only its digest is stored), status "sent", `sent_at`
+    and `expires_at` set, and the e-mail queued as a task once the transaction commits.
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -71,11 +71,12 @@ def send_invitation(*, invitation):
                 invitation=invitation,
             )
         now = timezone.now()
-        invitation.token = new_invitation_token()
+        invitation.token_nonce = new_invitation_nonce()
+        invitation.token_hash = token_digest(link_token(invitation.token_nonce))
         invitation.status = InvitationStatus.SENT
         invitation.sent_at = now
         invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
-        invitation.save(update_fields=["token", "status", "sent_at", "expires_at", "updated"])
+        invitation.save(update_fields=["token_nonce", "token_hash", "status", "sent_at", "expires_at", "updated"])
 
         from .tasks import send_invitation_email
 
@@ -105,7 +106,7 @@ def accept_invitation(*, token, password):
     """
     User = get_user_model()
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token=token).first()
+        invitation = Invitation.objects.select_for_update().with_link_token(token).first()
         invitation_state(invitation)
         official = Official.objects.select_for_update().get(pk=invitation.official_id)
         email = official.email.strip()
@@ -148,11 +149,14 @@ def invitation_email(invitation):
     from django.urls import reverse
 
     official = invitation.official
+    token = invitation.link_token()
+    if token_digest(token) != invitation.token_hash:  # never sent, or SECRET_KEY changed since: no dead link
+        raise InvitationError(f"Invitation {invitation.pk} has no link to send: send the invitation again.")
     with translation.override(official.language):
         context = {
             "official": official,
             "initiative": invitation.initiative,
-            "link": settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation.token]),
+            "link": settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token]),
             "expires_at": invitation.expires_at,
             "time_zone": time_zone_name(official),
         }

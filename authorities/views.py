@@ -43,7 +43,7 @@ class InvitationAcceptView(View):
     def dispatch(self, request, token):
         self.token = token
         self.invitation = (
-            Invitation.objects.select_related("official__local_government", "initiative").filter(token=token).first()
+            Invitation.objects.select_related("official__local_government", "initiative").with_link_token(token).first()
         )
         return super().dispatch(request, token)
 

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from alp_portal.roles import REGIONAL_STAFF_GROUP
 from authorities.enums import InvitationStatus
-from authorities.models import CountryOffice, Invitation, LocalGovernment, Official
+from authorities.models import (
+    CountryOffice,
+    Invitation,
+    LocalGovernment,
+    Official,
+    link_token,
+    new_invitation_nonce,
+    token_digest,
+)
 from initiative.models import Initiative
 from workshops.enums import AttendanceStatus, EventKind
 from workshops.models import Attendance, Event, Session
@@ -94,10 +102,18 @@ def make_official_user(government=None, **fields):
 
 
 def invite(official, initiative, status=InvitationStatus.SENT):
+    """An invitation whose personal link works as if sent: `invitation.link_token()` is the link's secret."""
     sent_at = None if status == InvitationStatus.PENDING else timezone.now()
     accepted_at = timezone.now() if status == InvitationStatus.ACCEPTED else None
+    nonce = new_invitation_nonce()
     return Invitation.objects.create(
-        official=official, initiative=initiative, status=status, sent_at=sent_at, accepted_at=accepted_at
+        official=official,
+        initiative=initiative,
+        status=status,
+        sent_at=sent_at,
+        accepted_at=accepted_at,
+        token_nonce=nonce,
+        token_hash=token_digest(link_token(nonce)),
     )
 
 

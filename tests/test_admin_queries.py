@@ -86,7 +86,7 @@ def add_rows(model, w, count):
         _officials(w, count, "o")
     elif model == "invitation":
         Invitation.objects.bulk_create(
-            Invitation(official=o, initiative=initiative, status="sent", sent_at=timezone.now(), token=f"t{o.pk}")
+            Invitation(official=o, initiative=initiative, status="sent", sent_at=timezone.now())
             for o in _officials(w, count, "i")
         )
     elif model == "event":

@@ -17,7 +17,7 @@ def _urls(w):
     return {
         "home": reverse("home"),
         "invitation_new_link": reverse("invitation_new_link"),
-        "invitation_accept": reverse("invitation_accept", args=[invitation.token]),
+        "invitation_accept": reverse("invitation_accept", args=[invitation.link_token()]),
         "profile": reverse("profile"),
         "my_sessions": reverse("my_sessions"),
         "my_sessions_calendar": reverse("my_sessions_calendar"),

@@ -74,7 +74,7 @@ def test_admin_page_to_staff_is_private_and_not_stored(client, world):
 def test_invitation_link_is_private_and_not_stored_though_anonymous(client):
     initiative = f.make_initiative()
     invitation = f.invite(f.make_official(), initiative)
-    response = client.get(reverse("invitation_accept", args=[invitation.token]))
+    response = client.get(reverse("invitation_accept", args=[invitation.link_token()]))
     assert response.status_code == 200
     assert directives(response) == {"private", "no-store"}
 

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,7 +32,7 @@ def invitation(django_capture_on_commit_callbacks):
 
 
 def _link(invitation):
-    return reverse("invitation_accept", args=[invitation.token])
+    return reverse("invitation_accept", args=[invitation.link_token()])
 
 
 def test_send_invitation_emails_personal_link_in_officials_language(invitation):
@@ -40,7 +41,7 @@ def test_send_invitation_emails_personal_link_in_officials_language(invitation):
     assert message.to == ["ana@rosario.example"]
     # The official's language was left at its default, Spanish: the e-mail is in Spanish.
     assert message.subject == "Invitación a ALP Sudamérica 2025"
-    assert f"http://localhost:8000/invitation/{invitation.token}/" in message.body
+    assert f"http://localhost:8000/invitation/{invitation.link_token()}/" in message.body
     # The date is formatted by Django's Spanish locale: the body was rendered in translation.override("es").
     expires = timezone.localtime(invitation.expires_at)
     assert f"{expires.day} de " in message.body
@@ -99,9 +100,9 @@ def test_accept_invitation_creates_account_and_logs_in(client, invitation):
 
 
 def test_accept_invitation_twice_creates_one_account(invitation):
-    first = accept_invitation(token=invitation.token, password=PASSWORD)
+    first = accept_invitation(token=invitation.link_token(), password=PASSWORD)
     with pytest.raises(InvitationAlreadyAccepted):
-        accept_invitation(token=invitation.token, password="another-password-9")
+        accept_invitation(token=invitation.link_token(), password="another-password-9")
     assert get_user_model().objects.count() == 1
     first.refresh_from_db()
     assert first.check_password(PASSWORD)
@@ -117,7 +118,7 @@ def test_accept_invitation_double_post_keeps_one_account(client, invitation):
 
 def test_accept_invitation_links_existing_account(invitation):
     existing = f.make_user("ANA@rosario.example")
-    user = accept_invitation(token=invitation.token, password=PASSWORD)
+    user = accept_invitation(token=invitation.link_token(), password=PASSWORD)
     assert user == existing
     assert get_user_model().objects.count() == 1
     invitation.official.refresh_from_db()
@@ -125,11 +126,11 @@ def test_accept_invitation_links_existing_account(invitation):
 
 
 def test_accept_second_initiative_invitation_reuses_account(invitation, django_capture_on_commit_callbacks):
-    user = accept_invitation(token=invitation.token, password=PASSWORD)
+    user = accept_invitation(token=invitation.link_token(), password=PASSWORD)
     second = f.invite(invitation.official, f.make_initiative(), status=InvitationStatus.PENDING)
     with django_capture_on_commit_callbacks(execute=True):
         second = send_invitation(invitation=second)
-    assert accept_invitation(token=second.token, password=PASSWORD) == user
+    assert accept_invitation(token=second.link_token(), password=PASSWORD) == user
     assert get_user_model().objects.count() == 1
 
 
@@ -156,18 +157,18 @@ def test_expired_invitation_says_so_and_offers_new_link(client, invitation):
     response = client.post(_link(invitation), {"password1": PASSWORD, "password2": PASSWORD})
     assert get_user_model().objects.count() == 0
     with pytest.raises(InvitationExpired):
-        accept_invitation(token=invitation.token, password=PASSWORD)
+        accept_invitation(token=invitation.link_token(), password=PASSWORD)
 
 
 def test_new_link_sends_fresh_token_and_old_link_stops(client, invitation, django_capture_on_commit_callbacks):
-    old_token = invitation.token
+    old_token = invitation.link_token()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("invitation_new_link"), {"email": "Ana@Rosario.example"})
     assert response.status_code == 200
     invitation.refresh_from_db()
-    assert invitation.token != old_token
+    assert invitation.link_token() != old_token
     assert len(mail.outbox) == 2
-    assert f"/invitation/{invitation.token}/" in mail.outbox[1].body
+    assert f"/invitation/{invitation.link_token()}/" in mail.outbox[1].body
     assert client.get(reverse("invitation_accept", args=[old_token])).status_code == 404
     assert client.get(_link(invitation)).status_code == 200
 
@@ -195,7 +196,7 @@ def test_new_link_invalid_email_error_next_to_field(client):
 
 def test_used_invitation_says_so_and_offers_sign_in(client, invitation):
     client.cookies["django_language"] = "en"
-    accept_invitation(token=invitation.token, password=PASSWORD)
+    accept_invitation(token=invitation.link_token(), password=PASSWORD)
     response = client.get(_link(invitation))
     assert response.status_code == 200
     assert response.context["accepted"] is True
@@ -225,7 +226,7 @@ def test_admin_action_sends_invitations_of_scope_only(client, django_capture_on_
     assert [m.to for m in mail.outbox] == [[pending.official.email]]
     pending.refresh_from_db()
     assert pending.status == InvitationStatus.SENT
-    assert f"/invitation/{pending.token}/" in mail.outbox[0].body
+    assert f"/invitation/{pending.link_token()}/" in mail.outbox[0].body
     assert [str(m) for m in response.context["messages"]][-1].endswith("already accepted this invitation.")
 
 
@@ -249,7 +250,7 @@ def test_accept_invitation_concurrently_creates_one_account(django_capture_on_co
     def accept(password):
         try:
             barrier.wait()
-            accept_invitation(token=invitation.token, password=password)
+            accept_invitation(token=invitation.link_token(), password=password)
             outcomes.append("accepted")
         except InvitationAlreadyAccepted:
             outcomes.append("already accepted")
@@ -265,3 +266,37 @@ def test_accept_invitation_concurrently_creates_one_account(django_capture_on_co
     assert get_user_model().objects.filter(email="race@example.org").count() == 1
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.ACCEPTED
+
+
+def _link_token_from(message):
+    return message.body.split("/invitation/", 1)[1].split("/", 1)[0]
+
+
+def test_invitation_link_secret_is_only_in_the_email(invitation):
+    token = _link_token_from(mail.outbox[0])
+    row = Invitation.objects.filter(pk=invitation.pk).values().get()
+    assert row["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert [name for name, value in row.items() if token in str(value)] == []
+    assert Invitation.objects.with_link_token(token).get() == invitation
+
+
+def test_invitation_link_is_refused_for_the_digest_itself(client, invitation):
+    # Someone who read the database has the digest only: it opens nothing.
+    response = client.get(reverse("invitation_accept", args=[invitation.token_hash]))
+    assert response.status_code == 404
+
+
+def test_every_invitation_has_an_expiry_even_before_it_is_sent():
+    before = timezone.now()
+    pending = f.invite(f.make_official(), f.make_initiative(), status=InvitationStatus.PENDING)
+    assert before + timedelta(days=30) <= pending.expires_at <= timezone.now() + timedelta(days=30)
+    assert Invitation._meta.get_field("expires_at").null is False
+
+
+def test_invitation_email_of_an_invitation_never_sent_is_refused_not_sent_with_a_dead_link():
+    from authorities.services import InvitationError, invitation_email
+
+    pending = Invitation.objects.create(official=f.make_official(), initiative=f.make_initiative())
+    with pytest.raises(InvitationError) as error:
+        invitation_email(pending)
+    assert error.value.message == f"Invitation {pending.pk} has no link to send: send the invitation again."

@@ -151,7 +151,7 @@ def test_browser_accept_invitation_switch_language_phone_width(
         invitation = send_invitation(invitation=invitation)
     page = phone
 
-    page.goto(f"{live_server.url}/invitation/{invitation.token}/")
+    page.goto(f"{live_server.url}/invitation/{invitation.link_token()}/")
     assert page.evaluate("document.documentElement.lang") == "es"
     check_page(page, html_sources)
     # A mismatch first: the error appears next to the field and nothing is created.

@@ -260,6 +260,9 @@ class DemoLoader:
                     initiative=self.initiative,
                     status=InvitationStatus.ACCEPTED if official.user else InvitationStatus.SENT,
                     sent_at=self.invitations_sent_at,
+                    # The cohort's links expired long ago; staff send a new one from the admin (the e-mail,
+                    # printed on the console, holds the link: its secret is stored nowhere).
+                    expires_at=self.invitations_sent_at + timedelta(days=settings.INVITATION_VALID_DAYS),
                     accepted_at=self.invitations_accepted_at if official.user else None,
                 )
                 for official, _ in officials
