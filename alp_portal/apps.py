@@ -8,4 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = "ALP Portal"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import (
+            checks,  # noqa: F401  (registers the checks)
+            logs,
+        )
+
+        logs.connect()  # the task start/finish lines

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "alp_portal.logs.RequestLogMiddleware",  # first: it sees the final status and the whole duration
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,11 +214,21 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# One line per request (alp.requests) and per task start and end (alp.tasks): see alp_portal/logs.py.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {"()": "alp_portal.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's task lines say less than ours (alp.tasks); its failure line, with the traceback, stays.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
 # Accounts (issue 3): no open sign-up, officials arrive by invitation; staff need a second factor for the admin.
