@@ -236,6 +236,13 @@ ACCOUNT_ADAPTER = "authorities.adapters.AccountAdapter"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # changing the e-mail address asks for the password again
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# allauth's own limits, plus a cap per address per day on the e-mails anyone may make the portal send to it
+# (a password reset link, a sign-in code). A wrong-password lockout (allauth's "login_failed", per address)
+# does not stop a sign-in by e-mailed code: the owner of the address always has that way in.
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "20/m/ip,5/m/key,5/d/key",
+    "request_login_code": "20/m/ip,3/m/key,10/d/key",
+}
 MFA_TOTP_ISSUER = "ALP Portal"
 MFA_PASSKEY_LOGIN_ENABLED = False
 # WebAuthn needs HTTPS; on a developer's http://localhost allauth may allow it.
