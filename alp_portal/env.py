@@ -87,3 +87,29 @@ def database_from_url(url):
             "OPTIONS": query,
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported: use sqlite or postgres.")
+
+
+def default_storage_from_env():
+    """STORAGES['default'] from DJANGO_STORAGE: `filesystem` (DJANGO_MEDIA_ROOT, one machine or a shared disk)
+    or `s3`, an S3-compatible object store through django-storages (DJANGO_S3_BUCKET, DJANGO_S3_ENDPOINT_URL for a
+    store other than AWS, DJANGO_S3_REGION, DJANGO_S3_ACCESS_KEY_ID and DJANGO_S3_SECRET_ACCESS_KEY, or the
+    machine's own AWS credentials when those two are empty, DJANGO_S3_PREFIX: a folder in the bucket)."""
+    kind = env_str("DJANGO_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"DJANGO_STORAGE={kind!r}: use filesystem or s3.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DJANGO_S3_BUCKET"),
+            "endpoint_url": env_str("DJANGO_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DJANGO_S3_REGION", "") or None,
+            "access_key": env_str("DJANGO_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("DJANGO_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("DJANGO_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # any URL handed out is signed and expires
+            "file_overwrite": False,  # a second file of the same name gets a new name, as on disk
+        },
+    }

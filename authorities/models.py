@@ -339,3 +339,27 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.country.code or '*'} · {self.rows}"
+
+
+class PendingMappingImport(TimeStampedModel):
+    """An uploaded mapping spreadsheet waiting for its uploader to confirm the preview.
+
+    Kept in the database, not on one server's disk: the preview and the confirmation may reach different web
+    processes. `manage.py expire_previews` deletes those never confirmed."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    kind = models.CharField(_("kind of import"), max_length=20)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    # Only the browser session that saw the preview confirms it (sessions live in the database too).
+    session_key = models.CharField(_("session"), max_length=40)
+
+    class Meta:
+        verbose_name = _("pending mapping import")
+        verbose_name_plural = _("pending mapping imports")
+
+    def __str__(self):
+        return self.file_name

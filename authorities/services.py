@@ -1,5 +1,6 @@
 """Writes of the authorities app: sending invitations and accepting them."""
 
+import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -10,7 +11,15 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .enums import InvitationStatus
-from .models import ExportLog, Invitation, Official, link_token, new_invitation_nonce, token_digest
+from .models import (
+    ExportLog,
+    Invitation,
+    Official,
+    PendingMappingImport,
+    link_token,
+    new_invitation_nonce,
+    token_digest,
+)
 from .preferences import time_zone_name
 
 
@@ -245,3 +254,42 @@ def import_mapping(*, plan):
             % {"error": error}
         ) from error
     return result.totals["new"], result.totals["update"]
+
+
+# Mapping imports waiting for confirmation
+
+
+def stash_mapping_upload(*, kind, file_name, content, by, session_key):
+    """Keep an uploaded spreadsheet until `by` confirms its preview in the same browser session (`session_key`);
+    returns the token the confirmation carries.
+
+    Side effects: stores the bytes in the database (any web process may take the confirmation) and deletes
+    `by`'s earlier pending upload of the same kind (one preview at a time)."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        PendingMappingImport.objects.filter(uploaded_by=by, kind=kind).delete()
+        PendingMappingImport.objects.create(
+            token=token, kind=kind, file_name=file_name[:255], content=content, uploaded_by=by, session_key=session_key
+        )
+    return token
+
+
+def take_mapping_upload(*, kind, token, by, session_key):
+    """The pending upload (file name, bytes) that `by` confirms with `token` in the session that saw the preview,
+    once: it is deleted. None when expired, already confirmed, of another kind, person or session."""
+    with transaction.atomic():
+        pending = (
+            PendingMappingImport.objects.select_for_update()
+            .filter(token=token, kind=kind, uploaded_by=by, session_key=session_key)
+            .first()
+        )
+        if pending is None:
+            return None
+        pending.delete()
+    return pending.file_name, bytes(pending.content)
+
+
+def expire_mapping_uploads(*, older_than):
+    """Delete the uploads waiting for a confirmation since before `older_than` (a datetime); returns how many."""
+    deleted, _by_model = PendingMappingImport.objects.filter(created__lt=older_than).delete()
+    return deleted

@@ -9,10 +9,6 @@ the library's preview cannot say "row 14, e-mail: ..." nor enforce our limits: u
 updated, unchanged, invalid rows) → confirm, all or nothing.
 """
 
-import os
-import secrets
-import tempfile
-
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -33,7 +29,7 @@ from alp_portal.roles import is_regional_staff, is_staff_member, staff_countries
 
 from .imports import KIND_LABELS, PREVIEW_LIMIT, plan_import
 from .models import LocalGovernment
-from .services import ImportRefused, import_mapping, record_export
+from .services import ImportRefused, import_mapping, record_export, stash_mapping_upload, take_mapping_upload
 from .spreadsheets import EXPORT_FORMATS, MAX_UPLOAD_BYTES, SpreadsheetError, read_table
 
 
@@ -157,39 +153,23 @@ class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
-SESSION_KEY = "alp_pending_imports"
-
-
 def _stash_upload(request, kind, upload):
-    """Keep the uploaded bytes until the user confirms; only this session may confirm them."""
-    token = secrets.token_urlsafe(16)
+    """Keep the uploaded bytes (in the database) until the same session confirms the preview."""
     upload.seek(0)
-    handle, file_path = tempfile.mkstemp(prefix="alp-import-")
-    with os.fdopen(handle, "wb") as target:
-        target.write(upload.read(MAX_UPLOAD_BYTES + 1))
-    pending = request.session.get(SESSION_KEY, {})
-    for old_token, entry in list(pending.items()):  # one pending import of each kind: drop an earlier preview's
-        if entry["kind"] == kind:
-            if os.path.exists(entry["path"]):
-                os.unlink(entry["path"])
-            del pending[old_token]
-    pending[token] = {"path": file_path, "name": upload.name, "kind": kind}
-    request.session[SESSION_KEY] = pending
-    return token
+    if request.session.session_key is None:
+        request.session.save()
+    return stash_mapping_upload(
+        kind=kind,
+        file_name=upload.name,
+        content=upload.read(MAX_UPLOAD_BYTES + 1),
+        by=request.user,
+        session_key=request.session.session_key,
+    )
 
 
-def _take_upload(request, kind, token, *, remove):
-    pending = request.session.get(SESSION_KEY, {})
-    entry = pending.get(token)
-    if not entry or entry["kind"] != kind or not os.path.exists(entry["path"]):
-        return None
-    with open(entry["path"], "rb") as source:
-        upload = SimpleUploadedFile(entry["name"], source.read())
-    if remove:
-        os.unlink(entry["path"])
-        del pending[token]
-        request.session[SESSION_KEY] = pending
-    return upload
+def _take_upload(request, kind, token):
+    taken = take_mapping_upload(kind=kind, token=token, by=request.user, session_key=request.session.session_key or "")
+    return None if taken is None else SimpleUploadedFile(*taken)
 
 
 class MappingImportMixin:
@@ -273,7 +253,7 @@ class MappingImportMixin:
         if request.method != "POST":
             return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
         confirm = ImportConfirmForm(request.POST)
-        upload = _take_upload(request, self.import_kind, confirm.data.get("token", ""), remove=True)
+        upload = _take_upload(request, self.import_kind, confirm.data.get("token", ""))
         form = ImportUploadForm()
         if upload is None:
             page_error = _("This import has expired or was already confirmed. Upload the file again.")

@@ -769,6 +769,13 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
     return locked.outcome
 
 
+def expire_attendance_imports(*, older_than):
+    """Delete the participant reports still waiting for confirmation that were uploaded before `older_than`
+    (a datetime): nothing of them reached the attendance. Returns how many."""
+    deleted, _by_model = AttendanceImport.objects.filter(status=ImportStatus.PENDING, created__lt=older_than).delete()
+    return deleted
+
+
 def discard_attendance_import(*, attendance_import, by):
     _require_regional(by)
     with transaction.atomic():

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from authorities import imports, spreadsheets
-from authorities.models import LocalGovernment, Official
+from authorities.models import LocalGovernment, Official, PendingMappingImport
 from authorities.services import ImportRefused, import_mapping
 from authorities.spreadsheets import Table
 from tests import factories as f
@@ -597,9 +597,29 @@ def test_import_a_new_preview_replaces_the_pending_one(client, world):
     rows = [OFFICIAL_HEADER, ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"]]
     first = upload(client, "official", csv_file(rows))
     second = upload(client, "official", csv_file(rows))
-    assert len(client.session["alp_pending_imports"]) == 1
+    assert PendingMappingImport.objects.count() == 1
     assert confirm(client, "official", first).context["page_errors"] == [
         "This import has expired or was already confirmed. Upload the file again."
     ]
     assert confirm(client, "official", second).status_code == 302
     assert Official.objects.filter(email="ana@example.org").count() == 1
+
+
+def test_import_preview_kept_in_the_database_not_on_disk(client, world):
+    """Any web process can take the confirmation: the upload is in the database, the session holds nothing of it."""
+    client.force_login(world["users"]["country_x"])
+    rows = [OFFICIAL_HEADER, ["Ana", "Ruiz", "ana@example.org", "", "Rosario", "AR"]]
+    content, name = csv_file(rows)
+    data = content.getvalue()
+    response = upload(client, "official", (io.BytesIO(data), name))
+    pending = PendingMappingImport.objects.get()
+    assert (pending.kind, pending.file_name, bytes(pending.content), pending.uploaded_by) == (
+        "officials",
+        name,
+        data,
+        world["users"]["country_x"],
+    )
+    assert pending.token == response.context["confirm_form"].initial["token"]
+    assert list(client.session.keys()) == ["_auth_user_id", "_auth_user_backend", "_auth_user_hash"]
+    assert confirm(client, "official", response).status_code == 302
+    assert PendingMappingImport.objects.count() == 0

@@ -34,14 +34,19 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list them, delete nothing")
 
     def handle(self, *args, older_than, dry_run, **options):
-        if not default_storage.exists(ROOT):
+        # Listed before the recognitions are read: a PDF stored and recorded in between is then known.
+        try:
+            files = list(stored_files(ROOT))
+        except FileNotFoundError:  # no folder on disk (an object store has no folders: it lists nothing)
+            files = []
+        if not files:
             self.stdout.write("No recognition PDFs stored.")
             return
         known = set(Recognition.objects.exclude(pdf="").values_list("pdf", flat=True))
         cutoff = timezone.now() - timedelta(minutes=older_than)
         stray = [
             name
-            for name in stored_files(ROOT)
+            for name in files
             if name not in known and name.endswith(".pdf") and default_storage.get_modified_time(name) < cutoff
         ]
         for name in stray:
