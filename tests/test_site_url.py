@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from alp_portal.checks import check_site_url
 from alp_portal.env import env_url
+from certificates.keys import new_private_key, private_multibase
 
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION = {
@@ -47,6 +48,7 @@ def test_production_with_site_url_passes_check_deploy():
         DJANGO_EMAIL_BACKEND="smtp",
         DJANGO_EMAIL_HOST="smtp.example.org",
         DJANGO_TASKS_BACKEND="database",
+        ALP_CREDENTIAL_SIGNING_KEY=private_multibase(new_private_key()),  # else certificates.W001
     )
     assert (done.returncode, done.stdout.strip()) == (0, "System check identified no issues (0 silenced).")
 
