@@ -249,6 +249,8 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 # WebAuthn needs HTTPS; on a developer's http://localhost allauth may allow it.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 INVITATION_VALID_DAYS = env_int("ALP_INVITATION_VALID_DAYS", 30)
+# How long a worker holds the chunk of an issuance it took; a worker that stopped loses it after this.
+ISSUANCE_LEASE_SECONDS = env_int("ALP_ISSUANCE_LEASE_SECONDS", 60)
 
 # Open Badges 3.0 credentials (issue 17). The Ed25519 signing key comes from the environment (the key itself,
 # or a file that holds it), never from the database or the repository: `manage.py create_credential_key`

@@ -104,20 +104,20 @@ def timed_issue(batch, chunk, samples):
     """Run the issuance of `batch`, sampling the resident memory after every chunk."""
     from certificates import services
 
-    original = services._refresh_counts
+    original = services.refresh_progress
     services.send_recognition_email = lambda recognition, pdf: True  # "sent": the e-mail is not measured
 
-    def sampling_refresh(b):
-        original(b)
+    def sampling_refresh(**kwargs):
         samples.append(rss_mib())
+        return original(**kwargs)
 
-    services._refresh_counts = sampling_refresh
+    services.refresh_progress = sampling_refresh
     try:
         start, cpu = time.perf_counter(), time.process_time()
         batch = services.process_issuance(batch_id=batch.pk, chunk_size=chunk)
         return time.perf_counter() - start, time.process_time() - cpu, batch
     finally:
-        services._refresh_counts = original
+        services.refresh_progress = original
 
 
 def naive_renderer(pdf_module):

@@ -277,6 +277,11 @@ class IssuanceBatch(TimeStampedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
+    recheck_at = models.DateTimeField(
+        _("next look at items held by a stopped worker"),
+        null=True,
+        blank=True,
+    )
 
     objects = IssuanceBatchQuerySet.as_manager()
 
@@ -334,6 +339,15 @@ class IssuanceItem(models.Model):
     failure = models.CharField(_("failure"), max_length=20, choices=FailureKind.choices, blank=True)
     error = models.TextField(_("details of the failure"), blank=True, help_text=_("The error, as the system gave it."))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        _("taken by a worker at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the item is pending, another worker may take it once this is older than the hold "
+            "(a minute by default)."
+        ),
+    )
 
     objects = IssuanceItemQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -19,6 +19,7 @@ from alp_portal.roles import is_regional_staff
 from authorities.models import Official
 from initiative.enums import Language
 
+from .chunks import CHUNK_SIZE, recheck_later, refresh_progress, take_chunk
 from .credentials import issue_credentials
 from .eligibility import eligibility_rows, eligible_governments
 from .enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind, RecognitionStatus
@@ -28,7 +29,6 @@ from .status_list import refresh_status_lists
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 50  # recognitions rendered as one batch; small enough that memory stays flat
 
 # The language of a government's recognition: the country's (Portuguese in Brazil, English in Guyana and
 # Suriname, Spanish elsewhere in South America). A person's certificate is in the person's own language.
@@ -150,11 +150,15 @@ def resume_issuance(*, batch, by):
                 % {"time": formats.time_format(timezone.localtime(locked.updated), "TIME_FORMAT")}
             )
         retried = IssuanceItem.objects.filter(batch=batch, status=ItemStatus.FAILED).update(
-            status=ItemStatus.PENDING, failure="", error=""
+            status=ItemStatus.PENDING, failure="", error="", claimed_at=None
         )
+        # Silent for STALLED_AFTER: whatever its workers held, they hold no longer.
+        IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING).update(claimed_at=None)
         if not retried and not IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING).exists():
             raise CertificateError(_("This issuance has nothing left to do."))
-        IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED, finished_at=None, updated=Now())
+        IssuanceBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.QUEUED, finished_at=None, recheck_at=None, updated=Now()
+        )
         transaction.on_commit(lambda: enqueue_issuance(run_issuance, batch.pk))
 
 
@@ -162,37 +166,24 @@ def _heartbeat(batch):
     IssuanceBatch.objects.filter(pk=batch.pk).update(updated=Now())
 
 
-def _refresh_counts(batch):
-    counts = IssuanceItem.objects.filter(batch=batch).aggregate(
-        done=Count("pk", filter=Q(status=ItemStatus.ISSUED)),
-        skipped=Count("pk", filter=Q(status=ItemStatus.SKIPPED)),
-        failed=Count("pk", filter=Q(status=ItemStatus.FAILED)),
-    )
-    IssuanceBatch.objects.filter(pk=batch.pk).update(**counts, updated=Now())  # also the heartbeat
-
-
 def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
-    """Work through the pending items of a batch, a chunk at a time. Safe to run again, or twice at once.
+    """Drain a batch: take a chunk of its pending items that no worker holds, issue it, record the progress,
+    and again, until none is left to take. Any number of these run at once, on any workers (see chunks.py);
+    safe to run again on a finished batch (it changes nothing).
 
     Side effects, per item: a Recognition row, pending until its PDF is stored (one per person or government
     and initiative: the database refuses a second), then valid together with its PDF and SHA-256, an e-mail to
-    the holder; the batch's counts after every chunk. A failing item is marked with its reason (its recognition
-    stays pending, for a resume to finish) and the others go on.
+    the holder; the batch's counts after every chunk, and its end. A failing item is marked with its reason
+    (its recognition stays pending, for a resume to finish) and the others go on. Items still held by another
+    worker when none is left to take are looked at again once their hold expires (chunks.recheck_later).
     """
     batch = IssuanceBatch.objects.select_related("initiative", "requested_by").get(pk=batch_id)
-    IssuanceBatch.objects.filter(pk=batch.pk).update(
+    if batch.status == BatchStatus.FINISHED:
+        return batch
+    IssuanceBatch.objects.filter(pk=batch.pk).exclude(status=BatchStatus.FINISHED).update(
         status=BatchStatus.RUNNING, started_at=batch.started_at or timezone.now(), updated=Now()
     )
-    last_id = 0
-    while True:
-        chunk = list(
-            IssuanceItem.objects.filter(batch=batch, status=ItemStatus.PENDING, pk__gt=last_id)
-            .select_related("official__local_government", "local_government")
-            .order_by("pk")[:chunk_size]
-        )
-        if not chunk:
-            break
-        last_id = chunk[-1].pk
+    while chunk := take_chunk(batch_id=batch.pk, size=chunk_size):
         try:
             _process_chunk(batch, chunk)
         except Exception as error:  # whatever it was, say so on the items and go on with the next chunk
@@ -200,8 +191,9 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
             IssuanceItem.objects.filter(pk__in=[item.pk for item in chunk], status=ItemStatus.PENDING).update(
                 status=ItemStatus.FAILED, failure=FailureKind.UNEXPECTED, error=str(error)[:2000]
             )
-        _refresh_counts(batch)
-    IssuanceBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED, finished_at=timezone.now())
+        refresh_progress(batch_id=batch.pk)
+    if not refresh_progress(batch_id=batch.pk):
+        recheck_later(batch_id=batch.pk)
     batch.refresh_from_db()
     return batch
 
@@ -261,13 +253,17 @@ def _process_chunk(batch, items):
             IssuanceItem.objects.filter(
                 pk__in=[item.pk for item in lost if item.recognition_id in contested], status=ItemStatus.PENDING
             ).update(status=ItemStatus.SKIPPED)
-    IssuanceItem.objects.filter(pk__in=[item.pk for item, _r, _pdf in finished]).update(
-        status=ItemStatus.ISSUED, failure="", error=""
-    )
+    finished_ids = [item.pk for item, _r, _pdf in finished]
     _heartbeat(batch)  # rendered and stored: the e-mails may take a while (each can wait for the mail server)
     _issue_credentials([recognition for _item, recognition, _pdf in finished])
+    # The chunk's hold renewed for its e-mails. Its items are issued once announced: a worker stopped before
+    # that leaves them pending, and whoever takes them next finds the PDFs and sends only the e-mails not sent.
+    IssuanceItem.objects.filter(pk__in=finished_ids, status=ItemStatus.PENDING).update(claimed_at=Now())
     for item, recognition, pdf in finished:
         _announce(item, recognition, pdf)
+    IssuanceItem.objects.filter(pk__in=finished_ids, status=ItemStatus.PENDING).update(
+        status=ItemStatus.ISSUED, failure="", error=""
+    )
 
 
 def _issue_credentials(recognitions):

@@ -21,9 +21,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from certificates.chunks import CHUNK_SIZE
 from certificates.enums import BatchStatus, ItemStatus, RecognitionStatus
 from certificates.models import IssuanceItem, Recognition
-from certificates.services import CHUNK_SIZE, start_issuance
+from certificates.services import start_issuance
 from tests import factories as f
 from tests.certificates.helpers import cohort, qualify
 
@@ -155,7 +156,7 @@ def test_two_workers_on_two_issuances_of_the_same_people_issue_and_announce_each
     workers = []
     for path in logs:
         with open(path, "wb") as log:
-            workers.append(start_worker(environment, log, "--batch", "--max-tasks", "1"))
+            workers.append(start_worker(environment, log, "--batch"))
     for worker, path in zip(workers, logs, strict=True):
         assert worker.wait(180) == 0, path.read_text()
 
@@ -168,3 +169,67 @@ def test_two_workers_on_two_issuances_of_the_same_people_issue_and_announce_each
     emailed = IssuanceItem.objects.filter(batch__in=batches).exclude(emailed_at=None).count()
     sent = sum(path.read_text().count("\nMessage-ID: ") for path in logs)  # the console mail backend's output
     assert emailed == sent == total
+
+
+def mails_in(path):
+    return path.read_text().count("\nMessage-ID: ")  # the console mail backend's output
+
+
+def test_one_batch_is_shared_by_two_workers(tmp_path):
+    """A batch is split into chunk tasks: two workers issue parts of the same batch."""
+    initiative, total, regional = eligible_cohort(3 * CHUNK_SIZE + 20)
+    media_root = tmp_path / "media"
+    environment = worker_environment(media_root)
+    with override_settings(TASKS=DATABASE_TASKS):
+        batch = start_issuance(initiative=initiative, by=regional)
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    workers = []
+    for path in logs:
+        with open(path, "wb") as log:
+            workers.append(start_worker(environment, log))  # both wait for tasks
+    try:
+        wait_for(lambda: IssuanceItem.objects.filter(batch=batch, emailed_at=None).count() == 0, 240, "the batch")
+        wait_for(lambda: batch.__class__.objects.get(pk=batch.pk).status == BatchStatus.FINISHED, 30, "the end")
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)  # graceful: each finishes its task
+        for worker in workers:
+            worker.wait(60)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped, batch.failed) == (BatchStatus.FINISHED, total, 0, 0)
+    assert_issued_once_each(initiative, total, media_root)
+    sent = [mails_in(path) for path in logs]
+    assert sum(sent) == total
+    assert min(sent) > 0, sent  # each worker issued (and announced) a share of the one batch
+
+
+def test_a_killed_workers_chunk_is_finished_by_the_other_worker(tmp_path):
+    """No resume: the chunk the killed worker held is taken by the other once its hold expires."""
+    initiative, total, regional = eligible_cohort(3 * CHUNK_SIZE + 20)
+    media_root = tmp_path / "media"
+    environment = {**worker_environment(media_root), "ALP_ISSUANCE_LEASE_SECONDS": "3"}
+    with override_settings(TASKS=DATABASE_TASKS):
+        batch = start_issuance(initiative=initiative, by=regional)
+
+    def done():
+        batch.refresh_from_db()
+        return batch.done
+
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    with open(logs[0], "wb") as log_1, open(logs[1], "wb") as log_2:
+        victim = start_worker(environment, log_1)
+        survivor = start_worker(environment, log_2)
+        try:
+            wait_for(lambda: done() >= CHUNK_SIZE, 120, "the first chunk")
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait(10)
+            wait_for(lambda: done() + batch.failed == total, 180, "the survivor to finish the batch")
+            wait_for(lambda: batch.__class__.objects.get(pk=batch.pk).status == BatchStatus.FINISHED, 30, "the end")
+        finally:
+            victim.kill()
+            survivor.send_signal(signal.SIGTERM)
+            survivor.wait(60)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped, batch.failed) == (BatchStatus.FINISHED, total, 0, 0)
+    assert_issued_once_each(initiative, total, media_root)
+    assert not IssuanceItem.objects.filter(batch=batch, emailed_at=None).exists()
