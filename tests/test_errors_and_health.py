@@ -217,3 +217,25 @@ def test_db_worker_beats_while_it_runs():
         stop.set()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+@pytest.mark.usefixtures("database_tasks")
+def test_db_worker_starts_again_when_the_database_goes_away(monkeypatch):
+    """django_tasks_db's worker stops on an OperationalError; ours waits and starts it again."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker as theirs
+
+    from alp_portal.management.commands import db_worker as ours
+
+    runs = []
+
+    def handle(self, *args, **options):
+        runs.append(options["interval"])
+        if len(runs) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(theirs.Command, "handle", handle)
+    monkeypatch.setattr(ours, "RETRY_SECONDS", 0)
+    monkeypatch.setattr(ours, "start_heartbeat", lambda: None)
+    call_command("db_worker", "--interval", "0.5")
+    assert runs == [0.5, 0.5]
