@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django_countries import countries as country_names
 
 from .enums import Gender, InvitationStatus
-from .models import Official
+from .models import LocalGovernment, Official
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,34 @@ def figures_for_officials(officials):
         .annotate(people=Count("pk", distinct=True), governments=Count("local_government", distinct=True))
         .order_by("local_government__country")
     ]
+    return Figures(totals["people"], totals["governments"], totals["countries"], by_country, _by_gender(officials))
+
+
+def figures_for(officials, governments):
+    """Figures for a queryset of officials and a queryset of local governments counted as the governments
+    (not necessarily theirs: the recognized governments are those holding their own recognition); the
+    countries are those of either. Three queries whatever their size."""
+    officials = Official.objects.filter(pk__in=officials.values("pk"))
+    government_ids = governments.values("pk")
+    places = LocalGovernment.objects.filter(Q(pk__in=government_ids) | Q(pk__in=officials.values("local_government")))
+    counts = {
+        "people": Count("officials", filter=Q(officials__in=officials.values("pk")), distinct=True),
+        "governments": Count("pk", filter=Q(pk__in=government_ids), distinct=True),
+    }
+    totals = places.aggregate(**counts, countries=Count("country", distinct=True))
+    by_country = [
+        (row["country"], str(country_names.name(row["country"])), row["people"], row["governments"])
+        for row in places.values("country").annotate(**counts).order_by("country")
+    ]
+    return Figures(totals["people"], totals["governments"], totals["countries"], by_country, _by_gender(officials))
+
+
+def _by_gender(officials):
     labels = dict(Gender.choices)
-    by_gender = [
+    return [
         (row["gender"], labels.get(row["gender"], gettext("Not given")), row["people"])
         for row in officials.values("gender").annotate(people=Count("pk")).order_by("gender")
     ]
-    return Figures(totals["people"], totals["governments"], totals["countries"], by_country, by_gender)
 
 
 def invited_figures(initiative):

@@ -22,14 +22,10 @@ from .eligibility import eligibility_for_user, eligible_governments
 from .enums import ItemStatus, RecognitionKind
 from .forms import OverrideForm, RevokeForm
 from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
+from .queries import governments_left_without_people
 from .resources import ParticipantResource
-from .services import (
-    CertificateError,
-    resume_issuance,
-    revoke_recognition,
-    set_eligibility_override,
-    start_issuance,
-)
+from .revocation import revoke_recognitions
+from .services import CertificateError, resume_issuance, set_eligibility_override, start_issuance
 
 
 class ParticipantExportForm(forms.Form):
@@ -144,34 +140,42 @@ class RecognitionAdmin(ScopedAdmin):
         return self._revoke(request, queryset)
 
     def _revoke(self, request, queryset):
-        queryset = queryset.valid().select_related("initiative")
-        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        """The revocation page of the list's action and of a recognition's own page: the reason and, for the
+        governments it would leave without a recognized person, the offer to revoke theirs too."""
+        recognitions = list(queryset.valid().select_related("initiative", "official"))
+        if not recognitions:
+            messages.warning(request, _("None of the selected recognitions is valid: nothing to revoke."))
+            return None
+        orphans = governments_left_without_people(recognitions)
+        form = RevokeForm(request.POST if "apply" in request.POST else None, governments=orphans)
         if form.is_bound and form.is_valid():
-            revoked = 0
-            for recognition in queryset:
-                try:
-                    revoke_recognition(recognition=recognition, reason=form.cleaned_data["reason"], by=request.user)
-                except CertificateError as error:
-                    messages.error(request, str(error))
-                else:
-                    revoked += 1
-                    self.log_change(request, recognition, _("Revoked: %(reason)s") % form.cleaned_data)
+            try:
+                revoked, refused = revoke_recognitions(
+                    recognitions=recognitions,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    governments=form.cleaned_data.get("governments") or [],
+                    government_reason=form.cleaned_data.get("government_reason", ""),
+                )
+            except CertificateError as error:
+                refused, revoked = [str(error)], []
+            for recognition, reason in revoked:
+                self.log_change(request, recognition, _("Revoked: %(reason)s") % {"reason": reason})
+            for message in refused:
+                messages.error(request, message)
             if revoked:
                 messages.success(
                     request,
-                    _("%(count)s recognitions revoked; their holders are told by e-mail.") % {"count": revoked},
+                    _("%(count)s recognitions revoked; their holders are told by e-mail.") % {"count": len(revoked)},
                 )
-            return None
-        if not queryset:
-            messages.warning(request, _("None of the selected recognitions is valid: nothing to revoke."))
             return None
         context = {
             **self.admin_site.each_context(request),
             "title": _("Revoke recognitions"),
             "opts": self.opts,
             "form": form,
-            "recognitions": queryset,
-            "action_fields": self.action_repost_fields(request, [recognition.pk for recognition in queryset]),
+            "recognitions": recognitions,
+            "action_fields": self.action_repost_fields(request, [recognition.pk for recognition in recognitions]),
         }
         return TemplateResponse(request, "admin/certificates/recognition/revoke.html", context)
 

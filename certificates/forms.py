@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CODE_ALPHABET, CODE_LENGTH
+from .models import CODE_ALPHABET, CODE_LENGTH, Recognition
 
 
 def normalize_code(value):
@@ -29,12 +29,55 @@ class VerifyForm(forms.Form):
         return code
 
 
+class GovernmentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.holder_name} · {obj.initiative} · {obj.code}"
+
+
 class RevokeForm(forms.Form):
+    """The reason for revoking the selected recognitions and, when revoking them leaves government recognitions
+    without any valid person recognition (`governments`), the offer to revoke those too: checked, with a
+    reason of their own, prefilled and editable."""
+
     reason = forms.CharField(
         label=_("Reason for revocation"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Shown on the public verification page and sent to the holder."),
     )
+    governments = GovernmentChoiceField(
+        label=_("Revoke these local governments' recognitions too"),
+        queryset=Recognition.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "None of their people would hold a valid recognition of the initiative any more: a local government "
+            "is recognized for its people. Uncheck a government to keep its recognition."
+        ),
+    )
+    government_reason = forms.CharField(
+        label=_("Reason for revoking the governments' recognitions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Shown on their verification pages and sent to their officials."),
+    )
+
+    def __init__(self, *args, governments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [government.pk for government in governments] if governments is not None else []
+        if not offered:
+            del self.fields["governments"], self.fields["government_reason"]
+            return
+        self.fields["governments"].queryset = governments
+        self.fields["governments"].initial = offered
+        self.fields["government_reason"].initial = _(
+            "None of the people of this local government holds a valid recognition of the initiative any more."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("governments") and not (data.get("government_reason") or "").strip():
+            self.add_error("government_reason", _("Say why the governments' recognitions are revoked."))
+        return data
 
 
 class OverrideForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Writes of the certificates app: eligibility overrides, issuance, revocation. Each checks who asks."""
+"""Writes of the certificates app: eligibility overrides and issuance (revocation: revocation.py; e-mails:
+emails.py). Each checks who asks."""
 
 import hashlib
 import logging
@@ -7,12 +8,10 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from alp_portal.roles import is_regional_staff
@@ -22,10 +21,10 @@ from initiative.enums import Language
 from .chunks import CHUNK_SIZE, recheck_later, refresh_progress, take_chunk
 from .credentials import issue_credentials
 from .eligibility import eligibility_rows, eligible_governments
+from .emails import send_recognition_email
 from .enums import BatchStatus, FailureKind, ItemStatus, RecognitionKind, RecognitionStatus
 from .keys import signing_key
 from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
-from .status_list import refresh_status_lists
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ class CertificateError(Exception):
     """Something that cannot be done, with a message a person can act on."""
 
 
-def _require_regional(user):
+def require_regional(user):
     if not is_regional_staff(user):
         raise PermissionDenied(_("Only the regional office issues, overrides and revokes recognitions."))
 
@@ -56,7 +55,7 @@ def set_eligibility_override(*, initiative, official, eligible, reason, by):
 
     Returns the override, or None when it was removed.
     """
-    _require_regional(by)
+    require_regional(by)
     with transaction.atomic():
         if eligible is None:
             EligibilityOverride.objects.filter(initiative=initiative, official=official).delete()
@@ -84,7 +83,7 @@ def start_issuance(*, initiative, by, official_ids=None, language=""):
     """
     from .tasks import run_issuance
 
-    _require_regional(by)
+    require_regional(by)
     if language and language not in Language.values:
         raise CertificateError(_("Choose Spanish, Portuguese or English, or the holders' own languages."))
     officials = Official.objects.all()
@@ -133,7 +132,7 @@ def resume_issuance(*, batch, by):
     second worker on it would only race the first. The batch row is locked, so two clicks queue one task."""
     from .tasks import run_issuance
 
-    _require_regional(by)
+    require_regional(by)
     with transaction.atomic():
         locked = IssuanceBatch.objects.select_for_update().get(pk=batch.pk)
         busy = IssuanceBatch.objects.filter(
@@ -487,114 +486,3 @@ def _claim_recognition(batch, item):
 def _fail(item, failure, error):
     """Mark `item` failed: what failed (shown in the reader's language) and the error as the system gave it."""
     IssuanceItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, failure=failure, error=str(error)[:2000])
-
-
-# E-mail
-
-
-def recipients(recognition):
-    """[(e-mail, language)]: who hears of a recognition, each in their own profile's language: the person; for a
-    government, its recognized (else invited) officials."""
-    if recognition.kind == RecognitionKind.PERSON:
-        return [(recognition.official.email, recognition.official.language)]
-    officials = Official.objects.filter(local_government=recognition.local_government)
-    recognized = officials.filter(
-        pk__in=Recognition.objects.valid()
-        .filter(initiative=recognition.initiative, kind=RecognitionKind.PERSON)
-        .values("official")
-    )
-    chosen = recognized if recognized.exists() else officials.filter(invitations__initiative=recognition.initiative)
-    return sorted(set(chosen.values_list("email", "language")))
-
-
-def _mail_context(recognition):
-    from .pdf import verification_url
-
-    context = {"recognition": recognition, "verify_url": verification_url(recognition.code)}
-    if recognition.credential is not None:
-        from .credentials import badge_url, credential_url
-
-        context.update(credential_url=credential_url(recognition.code), badge_url=badge_url(recognition.code))
-    return context
-
-
-def _send_in_each_language(recognition, template, attachment=None):
-    """One message per language among the recipients (colleagues of one government share a message, as they
-    always did), each rendered in that language; the attachment, if any, on each. False when nobody is left
-    to write to."""
-    by_language = {}
-    for email, language in recipients(recognition):
-        by_language.setdefault(language, []).append(email)
-    messages = []
-    for language, to in sorted(by_language.items()):
-        with translation.override(language):
-            context = _mail_context(recognition)
-            subject = render_to_string(f"certificates/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"certificates/email/{template}_body.txt", context)
-        message = EmailMessage(subject=subject, body=body, to=to, headers={"Content-Language": language})
-        if attachment is not None:
-            message.attach(*attachment)
-        messages.append(message)
-    if not messages:
-        return False
-    mailers.default.send_messages(messages)  # one connection to the mail server for them all
-    return True
-
-
-def send_recognition_email(recognition, pdf):
-    """E-mail `recognition` (with its PDF) to its holder, or to its government's officials, each in their
-    language. Side effects: sends the messages. Returns False when there is nobody to write to."""
-    return _send_in_each_language(recognition, "issued", (f"{recognition.code}.pdf", pdf, "application/pdf"))
-
-
-def send_revocation_email(recognition):
-    """Tell the holder (or the government's officials) that `recognition` was revoked, each in their language.
-    Side effects: sends the messages. Returns False when there is nobody to write to."""
-    return _send_in_each_language(recognition, "revoked")
-
-
-# Revocation
-
-
-def revoke_recognition(*, recognition, reason, by):
-    """Revoke a recognition, keeping it: its code then verifies as revoked, with the date and `reason`.
-
-    Side effects: saves the revocation (who, when, why), signs anew the status list that holds its Open Badges
-    credential's bit and, once committed, queues the e-mail to the holder.
-    """
-    from .tasks import notify_revocation
-
-    _require_regional(by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertificateError(_("Say why the recognition is revoked: the reason is shown to whoever verifies it."))
-    with transaction.atomic():
-        locked = Recognition.objects.select_for_update().get(pk=recognition.pk)
-        if locked.status == RecognitionStatus.PENDING:
-            raise CertificateError(
-                _("The recognition %(code)s is still being issued: it can be revoked once it is issued.")
-                % {"code": locked.code}
-            )
-        if locked.status == RecognitionStatus.REVOKED:
-            raise CertificateError(
-                _("The recognition %(code)s was already revoked on %(date)s.")
-                % {"code": locked.code, "date": timezone.localtime(locked.revoked_at).date()}
-            )
-        locked.status = RecognitionStatus.REVOKED
-        locked.revoked_at = timezone.now()
-        locked.revoked_by = by
-        locked.revocation_reason = reason
-        locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated"])
-        if locked.status_list_id is not None:
-            # Its Open Badges credential's bit flips in the same transaction: the list and this page agree.
-            key = signing_key()
-            if key is None:
-                raise CertificateError(
-                    _(
-                        "The recognition has an Open Badges credential, and its revocation list cannot be signed: "
-                        "configure the credential signing key (ALP_CREDENTIAL_SIGNING_KEY) and revoke again."
-                    )
-                )
-            refresh_status_lists({locked.status_list_id}, key=key)
-        transaction.on_commit(lambda: notify_revocation.enqueue(locked.pk))
-    return locked

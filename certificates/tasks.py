@@ -23,7 +23,7 @@ def issue_chunks(batch_id):
 
 @task
 def notify_revocation(recognition_id):
-    from .services import send_revocation_email
+    from .emails import send_revocation_email
 
     recognition = Recognition.objects.select_related("initiative", "official", "local_government").get(
         pk=recognition_id

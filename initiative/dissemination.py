@@ -17,9 +17,8 @@ from django_countries import countries as country_names
 
 from alp_portal.roles import is_staff_member
 from authorities.enums import RoleKind
-from authorities.models import LocalGovernment, Official
-from certificates.enums import RecognitionKind
-from certificates.models import Recognition
+from authorities.models import Official
+from certificates.queries import recognized_local_governments, recognized_officials
 from workshops.enums import ActionStatus, QuestionnaireKind, SubmissionStatus
 from workshops.models import AlmiAgendaItem, AlmiContribution, Automapeo, AutomapeoAction, QuestionnaireResponse
 
@@ -300,8 +299,7 @@ class RecognizedList:
 def recognized_governments(initiative):
     """The local governments with a valid recognition in the initiative, by country; only those that consented
     appear by name, each with its recognized officials who consented too. Three queries."""
-    recognized = Recognition.objects.valid().filter(initiative=initiative, kind=RecognitionKind.GOVERNMENT)
-    governments = LocalGovernment.objects.filter(pk__in=recognized.values("local_government"))
+    governments = recognized_local_governments(initiative)
     unnamed = governments.filter(public_consent=False).count()
     named = list(
         governments.filter(public_consent=True)
@@ -313,9 +311,7 @@ def recognized_governments(initiative):
         Official.objects.filter(
             public_consent=True,
             local_government__in=governments.filter(public_consent=True),
-            pk__in=Recognition.objects.valid()
-            .filter(initiative=initiative, kind=RecognitionKind.PERSON)
-            .values("official"),
+            pk__in=recognized_officials(initiative),
         )
         .values_list("local_government_id", "first_name", "last_name")
         .order_by("last_name", "first_name")

@@ -28,7 +28,8 @@ from certificates.credentials import CredentialError, issue_credentials
 from certificates.enums import RecognitionKind
 from certificates.keys import SigningKey, new_private_key, private_key_from_multibase, private_multibase
 from certificates.models import Recognition, StatusList
-from certificates.services import CertificateError, revoke_recognition
+from certificates.revocation import revoke_recognition
+from certificates.services import CertificateError
 from certificates.status_list import slot
 from tests import factories as f
 

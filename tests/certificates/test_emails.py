@@ -6,7 +6,8 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
-from certificates.services import revoke_recognition, send_recognition_email
+from certificates.emails import send_recognition_email
+from certificates.revocation import revoke_recognition
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

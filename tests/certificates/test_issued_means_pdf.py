@@ -12,17 +12,12 @@ from django.db import OperationalError, connection
 from django.test import override_settings
 from django.urls import reverse
 
+from certificates.emails import recipients
 from certificates.enums import FailureKind, ItemStatus, RecognitionStatus
 from certificates.models import IssuanceItem, Recognition
 from certificates.queries import has_issued_recognitions, recognized_figures
-from certificates.services import (
-    CertificateError,
-    process_issuance,
-    recipients,
-    resume_issuance,
-    revoke_recognition,
-    start_issuance,
-)
+from certificates.revocation import revoke_recognition
+from certificates.services import CertificateError, process_issuance, resume_issuance, start_issuance
 from initiative.dissemination import recognized_governments
 from initiative.enums import Stage
 from initiative.models import Initiative

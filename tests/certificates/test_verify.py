@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from certificates import views
 from certificates.enums import RecognitionStatus
-from certificates.services import revoke_recognition
+from certificates.revocation import revoke_recognition
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

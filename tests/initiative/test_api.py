@@ -13,7 +13,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, settings
 
 from alp_portal.wsgi import application
-from certificates.services import revoke_recognition
+from certificates.revocation import revoke_recognition
 from initiative.api import api
 from initiative.enums import Piece
 from initiative.models import Initiative
