@@ -109,7 +109,7 @@ def queued_batch(label, official_ids, staff):
 
 
 def run(workers, official_ids, staff, environment, workdir):
-    from certificates.enums import BatchStatus, RecognitionStatus
+    from certificates.enums import BatchStatus
     from certificates.models import IssuanceBatch, IssuanceItem, Recognition
     from certificates.services import enqueue_issuance
     from certificates.tasks import run_issuance
@@ -143,7 +143,7 @@ def run(workers, official_ids, staff, environment, workdir):
             stop(p)
     batch.refresh_from_db()
     recognitions = Recognition.objects.filter(initiative=batch.initiative)
-    valid = recognitions.filter(status=RecognitionStatus.ISSUED).exclude(pdf="").count()
+    valid = recognitions.valid().count()
     emailed = IssuanceItem.objects.filter(batch=batch).exclude(emailed_at=None).count()
     return {
         "workers": workers,

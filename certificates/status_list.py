@@ -2,7 +2,7 @@
 
 Each credential gets a slot (its statusListIndex) in a list of 131,072 bits; a revoked recognition's bit is 1.
 The list is published as a signed BitstringStatusListCredential at a stable address, regenerated in the same
-transaction that revokes (certificates/services.py revoke_recognition), so that the verification page and the
+transaction that revokes (certificates/revocation.py revoke_recognition), so that the verification page and the
 list never disagree. The one writer of StatusList rows is this module.
 """
 

@@ -70,7 +70,7 @@ def test_json_lines(client, caplog):
 
 
 def test_task_lines_name_the_arguments(caplog, django_capture_on_commit_callbacks):
-    from certificates.services import revoke_recognition
+    from certificates.revocation import revoke_recognition
 
     initiative = f.make_initiative()
     recognition = f.make_recognition(initiative, official=f.make_official())
