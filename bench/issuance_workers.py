@@ -18,8 +18,10 @@ Starts its own PostgreSQL cluster (bench/processes.py) and stops it; run as root
 """
 
 import argparse
+import atexit
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -185,6 +187,7 @@ def main():
     args = parser.parse_args()
     shm = Path("/dev/shm")
     workdir = Path(tempfile.mkdtemp(prefix="alp-bench-workers-", dir=shm if shm.is_dir() else None))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # the PDFs and logs, in memory
     with postgres_cluster() as cluster:
         environment = portal_environment(cluster, workdir / "media")
         setup_django(environment)

@@ -19,12 +19,14 @@ Run as root from the project root (about ten minutes): .venv/bin/python bench/lo
 """
 
 import argparse
+import atexit
 import hashlib
 import http.client
 import itertools
 import os
 import platform
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -381,6 +383,7 @@ def main():
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="alp-bench-load-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
     lines = []
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # the PDFs and logs, in memory
     with postgres_cluster() as cluster:
         environment = portal_environment(
             cluster,
