@@ -122,10 +122,7 @@ class InitiativeAdmin(ScopedAdmin):
             (reverse(name, args=[obj.slug]), label)
             for name, label in [
                 ("initiative:detail", _("Figures and stages")),
-                ("initiative:automapeo", Piece.AUTOMAPEO.label),
-                ("initiative:almi", Piece.ALMI.label),
-                ("initiative:recognized", Piece.RECOGNIZED.label),
-                ("initiative:questionnaires", _("Questionnaires")),
+                *[(piece.url_name, piece.label) for piece in Piece],
                 ("initiative:report", _("Report (PDF)")),
             ]
         ]

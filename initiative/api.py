@@ -1,5 +1,6 @@
 """The open read-only API under /api/v1/ (django-ninja): published initiatives with their figures, the recognized
-governments that consented to be listed, the published Automapeo and ALMI analyses, and verification by code.
+governments that consented to be listed, the published Automapeo, ALMI and knowledge-gain analyses, and
+verification by code.
 
 GET only, no authentication, JSON, CORS open (django-cors-headers, see settings), a rate limit per client, cache
 headers. It shows nothing a public page does not: every answer comes from initiative/public_data.py, which
@@ -131,6 +132,41 @@ class AlmiAnalysis(Schema):
     themes: list[AlmiTheme]
 
 
+class KnowledgeBucket(Schema):
+    low: int
+    high: int
+    people: int
+
+
+class KnowledgeCountry(Schema):
+    country: str | None  # None: countries of fewer than `smallest_group` people, pooled
+    people: int
+    average: float
+
+
+class KnowledgeRole(Schema):
+    role: str | None  # None: kinds of role of fewer than `smallest_group` people, pooled
+    people: int
+    average: float
+
+
+class Satisfaction(Schema):
+    people: int | None
+    average: float | None
+    scores: list[KnowledgeBucket]
+
+
+class KnowledgeGain(Schema):
+    smallest_group: int
+    people: int | None
+    average: float | None
+    distribution: list[KnowledgeBucket]
+    by_country: list[KnowledgeCountry]
+    by_role: list[KnowledgeRole]
+    satisfaction: Satisfaction
+    notes: dict[str, list[str]]
+
+
 class Verification(Schema):
     code: str
     status: str
@@ -212,6 +248,17 @@ def get_almi(request, slug: Path[str]):
     from .enums import Piece
 
     return _piece(slug, Piece.ALMI, public_data.almi_data)
+
+
+@api.get("/initiatives/{slug}/knowledge", response={200: KnowledgeGain, 404: NotFound}, tags=["initiatives"])
+@decorate_view(API_CACHE)
+def get_knowledge(request, slug: Path[str]):
+    """The knowledge gain (exit minus entry questionnaire, 1 to 5) and satisfaction. No group of fewer than
+    `smallest_group` people is shown: small countries and kinds of role are pooled (null key), values of the
+    distributions held by few are shown as ranges, and `notes` say why in Spanish, Portuguese and English."""
+    from .enums import Piece
+
+    return _piece(slug, Piece.KNOWLEDGE, public_data.knowledge_data)
 
 
 @api.get("/verify/{code}", response=Verification, tags=["verification"])

@@ -9,18 +9,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from statistics import mean
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
 from alp_portal.roles import is_staff_member
-from authorities.enums import RoleKind
 from authorities.models import Official
 from certificates.queries import recognized_local_governments, recognized_officials
-from workshops.enums import ActionStatus, QuestionnaireKind, SubmissionStatus
-from workshops.models import AlmiAgendaItem, AlmiContribution, Automapeo, AutomapeoAction, QuestionnaireResponse
+from workshops.enums import ActionStatus, SubmissionStatus
+from workshops.models import AlmiAgendaItem, AlmiContribution, Automapeo, AutomapeoAction
 
 from .enums import Piece
 from .models import GoodPractice, GuidingPrinciple, Initiative, Objective, Publication
@@ -187,65 +185,6 @@ def unassigned_contributions(initiative):
         AlmiContribution.objects.filter(initiative=initiative, agenda_items__isnull=True)
         .select_related("local_government")
         .order_by("local_government__country", "local_government__name", "created")
-    )
-
-
-# The questionnaires
-
-
-@dataclass
-class KnowledgeGain:
-    people: int
-    average: float | None
-    distribution: list  # [(gain, people)] from -4 to 4
-    by_country: list  # [(code, name, people, average)]
-    by_role: list  # [(kind, label, people, average)]
-    satisfaction: list  # [(score, people)] 1 to 5
-    satisfaction_average: float | None
-    satisfaction_people: int
-
-
-def _average(values):
-    return round(mean(values), 2) if values else None
-
-
-def knowledge_gain(initiative):
-    """Exit minus entry knowledge (1 to 5) per person who answered both; satisfaction of the exit. One query."""
-    answers = QuestionnaireResponse.objects.filter(initiative=initiative).values_list(
-        "official_id", "kind", "knowledge", "satisfaction", "official__local_government__country", "official__role_kind"
-    )
-    entry, exit_, who, satisfaction = {}, {}, {}, []
-    for official, kind, knowledge, score, country, role in answers:
-        who[official] = (country, role)
-        if kind == QuestionnaireKind.ENTRY:
-            entry[official] = knowledge
-        else:
-            exit_[official] = knowledge
-            if score is not None:
-                satisfaction.append(score)
-    gains = {official: exit_[official] - entry[official] for official in entry.keys() & exit_.keys()}
-    counter = Counter(gains.values())
-    by_country, by_role = defaultdict(list), defaultdict(list)
-    for official, gain in gains.items():
-        country, role = who[official]
-        by_country[country].append(gain)
-        by_role[role].append(gain)
-    roles = dict(RoleKind.choices)
-    scores = Counter(satisfaction)
-    return KnowledgeGain(
-        people=len(gains),
-        average=_average(list(gains.values())),
-        distribution=[(gain, counter[gain]) for gain in range(-4, 5)],
-        by_country=[
-            (code, str(country_names.name(code)), len(values), _average(values))
-            for code, values in sorted(by_country.items())
-        ],
-        by_role=[
-            (kind, str(roles[kind]), len(by_role[kind]), _average(by_role[kind])) for kind in roles if by_role[kind]
-        ],
-        satisfaction=[(score, scores[score]) for score in range(1, 6)],
-        satisfaction_average=_average(satisfaction),
-        satisfaction_people=len(satisfaction),
     )
 
 

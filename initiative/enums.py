@@ -44,6 +44,12 @@ class Piece(models.TextChoices):
     AUTOMAPEO = "automapeo", _("Automapeo analysis")
     ALMI = "almi", _("Integrated Local Migration Agenda (ALMI)")
     RECOGNIZED = "recognized", _("Map and list of recognized authorities")
+    KNOWLEDGE = "knowledge", _("Knowledge gain and satisfaction")
+
+    @property
+    def url_name(self):
+        """The name of the piece's page (initiative/urls.py)."""
+        return "initiative:questionnaires" if self == Piece.KNOWLEDGE else f"initiative:{self.value}"
 
 
 class DataLicence(models.TextChoices):

@@ -324,6 +324,10 @@ class Publication(TimeStampedModel):
     def __str__(self):
         return f"{self.initiative}: {self.get_piece_display()}"
 
+    @property
+    def url_name(self):
+        return Piece(self.piece).url_name
+
 
 class StakeholderQuerySet(models.QuerySet):
     def for_user(self, user):

@@ -64,6 +64,26 @@ DATASETS = {
             for item in theme["items"]
         ],
     ),
+    # A group of people pooled with others (initiative/knowledge.py) has "pooled" for its country or role.
+    "knowledge": (
+        Piece.KNOWLEDGE,
+        ["table", "group", "low", "high", "people", "average"],
+        lambda data: [
+            *[["gain", "", b["low"], b["high"], b["people"], ""] for b in data[Piece.KNOWLEDGE]["distribution"]],
+            *[
+                [table, row[key] or "pooled", "", "", row["people"], row["average"]]
+                for table, key, rows in (
+                    ("country", "country", data[Piece.KNOWLEDGE]["by_country"]),
+                    ("role", "role", data[Piece.KNOWLEDGE]["by_role"]),
+                )
+                for row in rows
+            ],
+            *[
+                ["satisfaction", "", b["low"], b["high"], b["people"], ""]
+                for b in data[Piece.KNOWLEDGE]["satisfaction"]["scores"]
+            ],
+        ],
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from certificates.queries import verification_facts
 
 from .dissemination import almi_agenda, automapeo_matrix, may_see, publication_states, recognized_governments
 from .enums import LICENCE_URLS, DataLicence, Language, Piece
+from .knowledge import SMALLEST_GROUP, knowledge_gain, may_show
 from .models import Initiative, Publication
 from .stages import initiative_figures
 
@@ -156,7 +157,43 @@ def almi_data(initiative):
     }
 
 
-PIECE_DATA = {Piece.RECOGNIZED: recognized_data, Piece.AUTOMAPEO: automapeo_data, Piece.ALMI: almi_data}
+def knowledge_data(initiative):
+    """The knowledge gain as its page shows it: no group of fewer than SMALLEST_GROUP people (a pooled group has
+    no country or role), nothing where too few answered, and the notes that say why in the three languages."""
+    gain = knowledge_gain(initiative)
+
+    def buckets(rows):
+        return [{"low": bucket.low, "high": bucket.high, "people": bucket.people} for bucket in rows]
+
+    def groups(rows, name):
+        return [{name: group.key or None, "people": group.people, "average": group.average} for group in rows]
+
+    notes = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            notes[language] = gain.notes
+    return {
+        "smallest_group": SMALLEST_GROUP,
+        "people": gain.people if may_show(gain.people) else None,
+        "average": gain.average,
+        "distribution": buckets(gain.distribution),
+        "by_country": groups(gain.by_country, "country"),
+        "by_role": groups(gain.by_role, "role"),
+        "satisfaction": {
+            "people": gain.satisfaction_people if may_show(gain.satisfaction_people) else None,
+            "average": gain.satisfaction_average,
+            "scores": buckets(gain.satisfaction),
+        },
+        "notes": notes,
+    }
+
+
+PIECE_DATA = {
+    Piece.RECOGNIZED: recognized_data,
+    Piece.AUTOMAPEO: automapeo_data,
+    Piece.ALMI: almi_data,
+    Piece.KNOWLEDGE: knowledge_data,
+}
 
 
 def open_data(initiative):

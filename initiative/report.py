@@ -1,6 +1,6 @@
-"""The initiative's report as PDF (WeasyPrint): stages and figures, the map, the Automapeo analysis, the ALMI
-and the recognized governments, in one language. Uses the certificates' restricted fetcher and fonts, so that
-nothing in the report can make the renderer read a local file or reach the network."""
+"""The initiative's report as PDF (WeasyPrint): stages and figures, the map, the Automapeo analysis, the ALMI,
+the recognized governments and the knowledge gain, in one language. Uses the certificates' restricted fetcher
+and fonts, so that nothing in the report can make the renderer read a local file or reach the network."""
 
 import hashlib
 
@@ -18,6 +18,7 @@ from .dissemination import (
     recognized_governments,
 )
 from .enums import Piece
+from .knowledge import knowledge_gain
 from .stages import initiative_figures
 
 STYLESHEET = "initiative/report.css"
@@ -37,6 +38,7 @@ def report_html(initiative, *, language, pieces):
             "figures": initiative_figures(initiative),
             "matrix": automapeo_matrix(initiative) if Piece.AUTOMAPEO in pieces else None,
             "themes": almi_agenda(initiative) if Piece.ALMI in pieces else None,
+            "gain": knowledge_gain(initiative) if Piece.KNOWLEDGE in pieces else None,
             "recognized": recognized,
             "map_paths": country_paths(),
             "markers": map_markers(recognized) if recognized else [],

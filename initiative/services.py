@@ -49,16 +49,9 @@ def set_publication(*, initiative, piece, published, by):
 def published_links(initiative):
     """[(piece label, absolute url)] of the published pieces, in the current language."""
     base = settings.SITE_URL.rstrip("/")
-    names = {
-        Piece.AUTOMAPEO: "initiative:automapeo",
-        Piece.ALMI: "initiative:almi",
-        Piece.RECOGNIZED: "initiative:recognized",
-    }
     published = set(Publication.objects.filter(initiative=initiative).published().values_list("piece", flat=True))
     return [
-        (Piece(piece).label, base + reverse(names[piece], args=[initiative.slug]))
-        for piece in Piece.values
-        if piece in published
+        (piece.label, base + reverse(piece.url_name, args=[initiative.slug])) for piece in Piece if piece in published
     ]
 
 

@@ -14,14 +14,13 @@ from .dissemination import (
     almi_agenda,
     automapeo_matrix,
     country_paths,
-    is_participant_or_staff,
-    knowledge_gain,
     map_markers,
     map_size,
     recognized_governments,
     visible_pieces,
 )
 from .enums import LICENCE_URLS, Language, Piece
+from .knowledge import knowledge_gain
 from .models import Initiative
 from .open_data import available_datasets, dataset_csv, dataset_label
 from .public_data import get_published_initiative, open_data, public_pieces
@@ -140,11 +139,8 @@ def recognized_page(request, slug):
 
 @require_GET
 def questionnaires_page(request, slug):
-    """The knowledge gain and satisfaction: for staff and the initiative's participants only."""
-    initiative = get_object_or_404(Initiative, slug=slug)
-    if not is_participant_or_staff(request.user, initiative):
-        raise Http404("Not published.")
-    visible, states = visible_pieces(request.user, initiative)
+    """The knowledge gain and satisfaction, with no group of fewer than five people (initiative/knowledge.py)."""
+    initiative, visible, states = _initiative(request, slug, Piece.KNOWLEDGE)
     gain = knowledge_gain(initiative)
     return render(
         request,
@@ -153,9 +149,10 @@ def questionnaires_page(request, slug):
             initiative,
             visible,
             states,
+            Piece.KNOWLEDGE,
             gain=gain,
-            gain_bars=bars([(f"{value:+d}" if value else "0", people) for value, people in gain.distribution]),
-            satisfaction_bars=bars([(str(score), people) for score, people in gain.satisfaction]),
+            gain_bars=bars([(bucket.label, bucket.people) for bucket in gain.distribution]),
+            satisfaction_bars=bars([(bucket.label, bucket.people) for bucket in gain.satisfaction]),
         ),
     )
 

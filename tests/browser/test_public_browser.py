@@ -6,6 +6,7 @@ import pytest
 from initiative.enums import Piece
 from initiative.services import set_publication
 from tests.initiative.dissemination_world import build
+from tests.initiative.test_knowledge import COHORT, add_cohort
 
 from .test_official_browser import check_page, chromium, html_sources, phone  # noqa: F401 (fixtures)
 
@@ -14,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_browser_public_pages_pass_checks(live_server, phone, html_sources):  # noqa: F811
     world = build()
+    add_cohort(world.initiative, COHORT)  # enough answers for the knowledge gain's tables and charts
     for piece in Piece.values:
         set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
     slug = world.initiative.slug
@@ -23,7 +25,8 @@ def test_browser_public_pages_pass_checks(live_server, phone, html_sources):  # 
         f"/initiatives/{slug}/automapeo/",
         f"/initiatives/{slug}/automapeo/?country=BR",
         f"/initiatives/{slug}/almi/",
-        f"/initiatives/{slug}/recognized/",
+        f"/initiatives/{slug}/questionnaires/",
+        f"/initiatives/{slug}/recognized/",  # last: the map is checked below
     ]:
         phone.goto(live_server.url + path)
         check_page(phone, html_sources)

@@ -48,13 +48,14 @@ def api_urls(slug):
         f"/api/v1/initiatives/{slug}/recognized",
         f"/api/v1/initiatives/{slug}/automapeo",
         f"/api/v1/initiatives/{slug}/almi",
+        f"/api/v1/initiatives/{slug}/knowledge",
     ]
 
 
 def open_data_urls(slug):
     return [reverse("initiative:open_data_json", args=[slug])] + [
         reverse("initiative:open_data_csv", args=[slug, dataset])
-        for dataset in ("figures", "recognized", "automapeo", "almi")
+        for dataset in ("figures", "recognized", "automapeo", "almi", "knowledge")
     ]
 
 
@@ -67,7 +68,7 @@ def test_api_lists_only_published_initiatives(client, published):
         "name": "Creative Commons Attribution 4.0 (CC BY 4.0)",
         "url": "https://creativecommons.org/licenses/by/4.0/",
     }
-    assert response.json()[0]["published_pieces"] == ["almi", "automapeo", "recognized"]
+    assert response.json()[0]["published_pieces"] == ["almi", "automapeo", "knowledge", "recognized"]
 
 
 def test_api_initiative_figures_in_three_languages(client, published):
@@ -254,6 +255,7 @@ def test_api_docs_and_schema(client):
         "/api/v1/initiatives/{slug}",
         "/api/v1/initiatives/{slug}/almi",
         "/api/v1/initiatives/{slug}/automapeo",
+        "/api/v1/initiatives/{slug}/knowledge",
         "/api/v1/initiatives/{slug}/recognized",
         "/api/v1/verify/{code}",
     ]

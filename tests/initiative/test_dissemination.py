@@ -8,7 +8,6 @@ from django.utils import translation
 from initiative.dissemination import (
     almi_agenda,
     automapeo_matrix,
-    knowledge_gain,
     peer_learning,
     unassigned_contributions,
 )
@@ -58,21 +57,6 @@ def test_automapeo_matrix_country_filter_keeps_one_country(world):
     rows = {row.objective.number: row for row in matrix.rows}
     assert (rows[1].actions, rows[2].actions) == (0, 1)
     assert {p.number: a for p, a, _g in matrix.principles}[1] == 0
-
-
-def test_knowledge_gain_equals_hand_values(world):
-    with translation.override("en"):
-        gain = knowledge_gain(world.initiative)
-    assert gain.people == 2
-    assert gain.average == 1.0
-    assert gain.distribution == [(-4, 0), (-3, 0), (-2, 0), (-1, 0), (0, 1), (1, 0), (2, 1), (3, 0), (4, 0)]
-    assert gain.by_country == [("AR", "Argentina", 1, 2.0), ("BR", "Brazil", 1, 0.0)]
-    assert [(kind, people, average) for kind, _l, people, average in gain.by_role] == [
-        ("mayor", 1, 2.0),
-        ("technical", 1, 0.0),
-    ]
-    assert gain.satisfaction == [(1, 0), (2, 0), (3, 1), (4, 1), (5, 1)]
-    assert (gain.satisfaction_average, gain.satisfaction_people) == (4.0, 3)
 
 
 def test_almi_agenda_counts_governments_and_countries(world):
@@ -138,6 +122,7 @@ PIECE_URLS = {
     Piece.AUTOMAPEO: "initiative:automapeo",
     Piece.ALMI: "initiative:almi",
     Piece.RECOGNIZED: "initiative:recognized",
+    Piece.KNOWLEDGE: "initiative:questionnaires",
 }
 ROLES = ["anonymous", "official_a", "official_b", "outsider", "country_x", "country_y", "regional"]
 
@@ -179,19 +164,13 @@ def test_initiative_pages_nothing_published(world, client, role, name):
     assert status == (404 if role in ("anonymous", "outsider") else 200)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_questionnaires_stay_inside_when_all_published(world, client, role):
-    for piece in Piece.values:
-        set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
-    _login(client, world, role)
-    status = client.get(reverse("initiative:questionnaires", args=[world.initiative.slug])).status_code
-    assert status == (404 if role in ("anonymous", "outsider") else 200)
-
-
-def test_withdrawn_piece_unreachable_again(world, client):
-    set_publication(initiative=world.initiative, piece=Piece.ALMI, published=True, by=world.staff)
-    set_publication(initiative=world.initiative, piece=Piece.ALMI, published=False, by=world.staff)
-    assert client.get(reverse("initiative:almi", args=[world.initiative.slug])).status_code == 404
+@pytest.mark.parametrize("piece", list(PIECE_URLS))
+def test_withdrawn_piece_unreachable_again(world, client, piece):
+    url = reverse(PIECE_URLS[piece], args=[world.initiative.slug])
+    set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
+    assert client.get(url).status_code == 200
+    set_publication(initiative=world.initiative, piece=piece, published=False, by=world.staff)
+    assert client.get(url).status_code == 404
 
 
 # Consent
