@@ -56,6 +56,9 @@ class HomeView(TemplateView):
                 self.official, initiative, registration=registration, editions=workshop_editions(initiative)
             )
             context.update(
+                # The official's path to the recognition, until it is issued.
+                show_eligibility=initiative.stage in ("launch", "workshop", "certification")
+                and not any(task.key == "recognitions" for task in tasks),
                 timeline=timeline(initiative),
                 peer_learning=peer_learning(self.official.local_government, initiative),
                 tasks=[(task, task_url(task.key)) for task in tasks],

@@ -125,7 +125,7 @@ def build_region(participants):
                     official_id=pk,
                     session=sessions[0],
                     status=AttendanceStatus.PRESENT,
-                    minutes=rng.randint(60, 120),
+                    seconds=rng.randint(60, 120) * 60,
                 )
             )
         edition_sessions = sessions[1:4] if index % 2 else sessions[4:7]
@@ -135,7 +135,7 @@ def build_region(participants):
                     Attendance(
                         official_id=pk,
                         session=session,
-                        minutes=rng.randint(0, 120),
+                        seconds=rng.randint(0, 120) * 60,
                         status=rng.choice(list(AttendanceStatus.values)),
                     )
                 )

@@ -106,10 +106,9 @@ def main():
     from authorities.models import Invitation, LocalGovernment, Official
     from initiative.models import Initiative
     from tests.workshops.reportfiles import zoom_report
-    from workshops.admin import preview_context
+    from workshops.attendance import confirm_attendance_import, import_preview, upload_attendance_report
     from workshops.models import Attendance, Event, Session
     from workshops.reports import parse_report
-    from workshops.services import confirm_attendance_import, upload_attendance_report
 
     call_command("migrate", verbosity=0)
     staff = get_user_model().objects.create_superuser("bench@iom.test", "bench@iom.test", "x")
@@ -169,7 +168,7 @@ def main():
     timings["read, match and store the preview"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    preview = preview_context(session, imp, {row["n"]: row["decision"] for row in imp.rows})
+    preview = import_preview(session, imp, {row["n"]: row["decision"] for row in imp.rows})
     timings["build the preview tables"] = time.perf_counter() - t0
 
     decisions = {row["n"]: row["candidates"][0] for row in imp.rows if row["match"] == "ambiguous"}

@@ -18,7 +18,7 @@ from authorities.spreadsheets import EXPORT_FORMATS
 from initiative.enums import Language
 from initiative.models import Initiative
 
-from .eligibility import eligibility_for_user, eligible_governments
+from .eligibility import eligibility_rows, eligible_governments
 from .enums import ItemStatus, RecognitionKind
 from .forms import OverrideForm, RevokeForm
 from .models import EligibilityOverride, IssuanceBatch, IssuanceItem, Recognition
@@ -219,7 +219,10 @@ class RecognitionAdmin(ScopedAdmin):
 
     def eligibility_view(self, request, initiative_id):
         initiative = self._initiative(request, initiative_id)
-        rows = eligibility_for_user(initiative, request.user)
+        officials = Official.objects.for_user(request.user)
+        if request.GET.get("official", "").isdigit():  # one person's, from their admin page
+            officials = officials.filter(pk=request.GET["official"])
+        rows = eligibility_rows(initiative, officials)
         governments = eligible_governments(rows)
         recognized = {
             recognition.local_government_id: recognition

@@ -155,7 +155,7 @@ class ParticipantResource(ScopedExportResource):
                 official_id__in=queryset.order_by().values("official_id"),
             )
             .order_by()
-            .values_list("official_id", "session_id", "status", "minutes")
+            .values_list("official_id", "session_id", "status", "seconds")
         )
 
     def export(self, queryset=None, **kwargs):
@@ -168,7 +168,8 @@ class ParticipantResource(ScopedExportResource):
         recognition = {value: str(label) for value, label in RecognitionStatus.choices}
         attended = {}
         if self.sessions:
-            for official_id, session_id, status, minutes in self.attendance_queryset(queryset):
+            for official_id, session_id, status, seconds in self.attendance_queryset(queryset):
+                minutes = None if seconds is None else seconds // 60  # whole minutes, for people to read
                 attended[official_id, session_id] = (attendance_labels.get(status, status), minutes)
         session_ids = [session.pk for session in self.sessions]
         missing = ("", None)

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from alp_portal.roles import is_regional_staff
 from authorities.models import Invitation
 from authorities.queries import invited_figures
+from certificates.eligibility import participation_figures
 from certificates.queries import has_issued_recognitions, recognized_figures
-from workshops.enums import EventKind
-from workshops.queries import rule_figures, stage_figures, stage_readiness
+from workshops.queries import stage_readiness
 
 from .enums import Stage
 from .models import Initiative, StageTransition
@@ -129,11 +129,12 @@ class StageFigures:
 
 def initiative_figures(initiative):
     """The figures of every stage of the initiative, computed from invitations, attendance and recognitions."""
+    took_part = participation_figures(initiative)
     return [
         StageFigures(Stage.MAPPING, _("Invited"), invited_figures(initiative)),
-        StageFigures(Stage.LAUNCH, _("Took part in the launch"), stage_figures(initiative, EventKind.LAUNCH)),
-        StageFigures(Stage.WORKSHOP, _("Took part in the workshop"), stage_figures(initiative, EventKind.WORKSHOP)),
-        StageFigures(Stage.CERTIFICATION, _("Took part in both (the certification rule)"), rule_figures(initiative)),
+        StageFigures(Stage.LAUNCH, _("Took part in the launch"), took_part["launch"]),
+        StageFigures(Stage.WORKSHOP, _("Took part in the workshop"), took_part["workshop"]),
+        StageFigures(Stage.CERTIFICATION, _("Took part in both (the certification rule)"), took_part["both"]),
         StageFigures(Stage.CERTIFICATION, _("Hold a valid certificate"), recognized_figures(initiative)),
     ]
 

@@ -135,8 +135,11 @@ def make_session(event, *, starts_at=None, minutes=120, **fields):
     )
 
 
-def attend(official, session, status=AttendanceStatus.PRESENT, minutes=None):
-    return Attendance.objects.create(official=official, session=session, status=status, minutes=minutes)
+def attend(official, session, status=AttendanceStatus.PRESENT, minutes=None, *, seconds=None):
+    """An attendance row; `minutes` is a shorthand for whole minutes measured (seconds = minutes * 60)."""
+    if minutes is not None:
+        seconds = minutes * 60
+    return Attendance.objects.create(official=official, session=session, status=status, seconds=seconds)
 
 
 # The officials' portal (workshops): Automapeo, ALMI, questionnaires.

@@ -103,7 +103,7 @@ def add_rows(model, w, count):
     elif model == "attendance":
         session = w["session"]
         Attendance.objects.bulk_create(
-            Attendance(official=o, session=session, status="present", minutes=90, confirmed_by=regional)
+            Attendance(official=o, session=session, status="present", seconds=90 * 60, confirmed_by=regional)
             for o in _officials(w, count, "a")
         )
     elif model == "automapeo":

@@ -1,8 +1,6 @@
-from datetime import datetime
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,10 +14,19 @@ from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
 from authorities.spreadsheet_admin import ScopedExportMixin
-from initiative.models import Initiative
 
-from .enums import AttendanceStatus, EventKind, ImportStatus, MatchKind
+from .attendance import (
+    AttendanceError,
+    confirm_attendance_import,
+    discard_attendance_import,
+    import_preview,
+    record_attendance,
+    roster,
+    upload_attendance_report,
+)
+from .enums import AttendanceStatus, EventKind
 from .forms import ReportUploadForm, SendInvitationsForm
+from .invitations import send_event_invitations
 from .models import (
     AgendaItem,
     AlmiAgendaItem,
@@ -34,27 +41,8 @@ from .models import (
     Registration,
     Session,
 )
-from .queries import eligibility_previews, import_candidates, roster
 from .resources import AttendanceResource
-from .services import (
-    DISMISS,
-    AlmiMergeError,
-    AttendanceError,
-    clipping_window,
-    confirm_attendance_import,
-    discard_attendance_import,
-    effective_official,
-    group_almi_contributions,
-    match_note,
-    meets_threshold,
-    merge_almi_items,
-    record_attendance,
-    send_event_invitations,
-    session_seconds,
-    session_window,
-    totals_by_official,
-    upload_attendance_report,
-)
+from .services import AlmiMergeError, group_almi_contributions, merge_almi_items
 
 
 class SessionInline(ScopedTabularInline):
@@ -313,7 +301,7 @@ class SessionAdmin(ScopedAdmin):
                         request,
                         gettext(
                             "Attendance recorded from “%(file)s”: %(created)d new, %(updated)d updated, "
-                            "%(unchanged)d unchanged; %(present)d present."
+                            "%(unchanged)d unchanged."
                         )
                         % {"file": attendance_import.file_name, **outcome},
                     )
@@ -327,76 +315,9 @@ class SessionAdmin(ScopedAdmin):
                 gettext("Check the participant report “%(file)s”") % {"file": attendance_import.file_name},
                 attendance_import=attendance_import,
                 errors=errors,
-                **preview_context(session, attendance_import, choices),
+                **import_preview(session, attendance_import, choices),
             ),
         )
-
-
-def preview_context(session, attendance_import, choices):
-    """The import preview's tables: matched, ambiguous and unmatched rows with minutes and the outcome."""
-    officials = {official.pk: official for official in import_candidates(session)}
-    owners = {row["note"]["owner"] for row in attendance_import.rows if (row.get("note") or {}).get("owner")}
-    # Owners of e-mails found in the report who are not expected at the session: named in the notes only.
-    named = {**officials, **Official.objects.select_related("local_government").in_bulk(owners - set(officials))}
-    percent = session.event.initiative.attendance_threshold_percent
-    numeric = {}
-    for n, value in choices.items():
-        value = str(value or "")
-        if value == DISMISS or value.isdigit():
-            numeric[n] = DISMISS if value == DISMISS else int(value)
-    totals = totals_by_official(attendance_import.rows, numeric, session=session)
-    window = clipping_window(session, attendance_import.rows)
-    groups = {kind: [] for kind in MatchKind.values}
-    for row in attendance_import.rows:
-        official_pk = effective_official(row, numeric.get(row["n"]))
-        total = totals.get(official_pk)
-        groups[row["match"]].append(
-            {
-                **row,
-                "minutes": row["seconds"] // 60,
-                "official_obj": officials.get(row["official"]),
-                "candidate_objs": [officials[pk] for pk in row["candidates"] if pk in officials],
-                "note": match_note(row, named),
-                "choice": str(choices.get(row["n"]) or ""),
-                "total_minutes": None if total is None else total // 60,
-                "present": None if total is None else meets_threshold(seconds=total, session=session, percent=percent),
-            }
-        )
-    # Reports carry local times without a zone: compare days only, to catch a report of another session.
-    report_days = {
-        datetime.fromisoformat(start).date()
-        for row in attendance_import.rows
-        for start, _ in row["intervals"]
-        if not start.startswith("1900-")
-    }
-    session_day = session_window(session)[0].date()
-    other_day = min(report_days) if report_days and session_day not in report_days else None
-    already = (
-        AttendanceImport.objects.filter(session=session, digest=attendance_import.digest, status=ImportStatus.CONFIRMED)
-        .exclude(pk=attendance_import.pk)
-        .select_related("confirmed_by")
-        .first()
-    )
-    return {
-        "matched": groups[MatchKind.MATCHED],
-        "ambiguous": groups[MatchKind.AMBIGUOUS],
-        "unmatched": groups[MatchKind.UNMATCHED],
-        "officials": list(officials.values()),
-        "threshold": percent,
-        "threshold_minutes": session_seconds(session) * percent / 100 / 60,
-        "present_count": sum(
-            1 for t in totals.values() if meets_threshold(seconds=t, session=session, percent=percent)
-        ),
-        "already": already,
-        "other_day": other_day,
-        # Time outside the schedule is left out, or could not be (the report is on another clock).
-        "clipped": window is not None,
-        "window": session_window(session),
-        "has_times": any(row["intervals"] for row in attendance_import.rows),
-        "session_day": session_day,
-        "pending": attendance_import.status == ImportStatus.PENDING,
-        "dismiss": DISMISS,
-    }
 
 
 @admin.register(Registration)
@@ -412,50 +333,7 @@ class RegistrationAdmin(ScopedAdmin):
 class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
     resource_classes = [AttendanceResource]
     change_list_template = "admin/workshops/attendance/change_list.html"
-
-    def get_urls(self):
-        return [
-            path(
-                "eligibility/",
-                self.admin_site.admin_view(self.eligibility_view),
-                name="workshops_attendance_eligibility",
-            ),
-            *super().get_urls(),
-        ]
-
-    def eligibility_view(self, request):
-        """The certification rule for every invited official in the user's scope: what each did and lacks."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        initiatives = list(Initiative.objects.for_user(request.user).order_by("-year", "name"))
-        chosen = request.GET.get("initiative", "")
-        initiative = next((i for i in initiatives if str(i.pk) == chosen), initiatives[0] if initiatives else None)
-        previews = []
-        if initiative is not None:
-            officials = Official.objects.for_user(request.user).filter(
-                Q(invitations__initiative=initiative) | Q(attendances__session__event__initiative=initiative)
-            )
-            officials = Official.objects.filter(pk__in=officials.values("pk")).order_by(
-                "local_government__country", "last_name", "first_name"
-            )
-            if request.GET.get("official", "").isdigit():
-                officials = officials.filter(pk=request.GET["official"])
-            previews = eligibility_previews(officials, initiative)
-        return TemplateResponse(
-            request,
-            "admin/workshops/attendance/eligibility.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": gettext("Eligibility preview"),
-                "initiatives": initiatives,
-                "initiative": initiative,
-                "previews": previews,
-                "eligible_count": sum(1 for p in previews if p.eligible),
-            },
-        )
-
-    list_display = ["official", "session", "status", "minutes", "source", "confirmed_by"]
+    list_display = ["official", "session", "status", "attended_minutes", "source", "confirmed_by"]
     list_select_related = ["official", "session__event", "confirmed_by"]
     list_filter = [
         "session__event__initiative",
@@ -467,6 +345,10 @@ class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
     search_fields = ["official__first_name", "official__last_name", "official__email"]
     autocomplete_fields = ["official", "session"]
     readonly_fields = ["confirmed_by", "confirmed_at"]
+
+    @admin.display(description=_("minutes"), ordering="seconds")
+    def attended_minutes(self, obj):
+        return obj.minutes
 
 
 class AutomapeoActionInline(ScopedStackedInline):
@@ -592,7 +474,6 @@ class AttendanceImportAdmin(ScopedAdmin):
         "uploaded_by",
         "confirmed_by",
         "confirmed_at",
-        "threshold_percent",
         "outcome",
     ]
     readonly_fields = fields

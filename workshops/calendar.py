@@ -5,10 +5,23 @@ The invitation e-mails and the officials' portal give a session the same UID, so
 received the invitation updates the event instead of adding a second one.
 """
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
 from django.utils import timezone
 
 PRODID = "-//IOM Regional Office for South America//ALP Portal//EN"
+
+
+def zone_named(*names):
+    """The first valid time zone among `names` (free text typed by staff), else the portal's."""
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 def escape_text(value):

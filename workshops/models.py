@@ -196,7 +196,9 @@ class AttendanceQuerySet(models.QuerySet):
 
 
 class Attendance(TimeStampedModel):
-    """Whether an official took part in a session, for how long, and where that fact comes from."""
+    """Whether an official took part in a session, for how long, and where that fact comes from.
+
+    A fact, not a verdict: whether it is enough for a recognition is decided by `certificates.eligibility`."""
 
     official = models.ForeignKey(
         "authorities.Official",
@@ -208,7 +210,12 @@ class Attendance(TimeStampedModel):
         Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
     )
     status = models.CharField(_("status"), max_length=20, choices=AttendanceStatus.choices)
-    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True, help_text=_("Minutes attended."))
+    seconds = models.PositiveIntegerField(
+        _("seconds"),
+        null=True,
+        blank=True,
+        help_text=_("Seconds attended, as a participant report measured them; empty when recorded by hand."),
+    )
     source = models.CharField(
         _("source"), max_length=20, choices=AttendanceSource.choices, default=AttendanceSource.MANUAL
     )
@@ -241,6 +248,11 @@ class Attendance(TimeStampedModel):
 
     def __str__(self):
         return f"{self.official} · {self.session}: {self.get_status_display()}"
+
+    @property
+    def minutes(self):
+        """Whole minutes attended, for people to read (the fact is `seconds`)."""
+        return None if self.seconds is None else self.seconds // 60
 
 
 class EventInvitationQuerySet(models.QuerySet):
@@ -322,7 +334,6 @@ class AttendanceImport(TimeStampedModel):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    threshold_percent = models.PositiveSmallIntegerField(_("threshold applied (%)"), null=True, blank=True)
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
 
     objects = AttendanceImportQuerySet.as_manager()

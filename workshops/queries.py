@@ -1,18 +1,18 @@
-"""Reads over events and attendance: who took part in what, and the figures of each stage."""
+"""Reads of the workshops app: what the stage guards ask about events and attendance, and what an official
+sees (their sessions, the editions, their government's Automapeo and ALMI). Who meets the certification rule
+is `certificates.eligibility`'s; the roster and the import's candidates are `workshops.attendance`'s."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 
 from authorities.enums import InvitationStatus
 from authorities.models import Official
-from authorities.queries import figures_for_officials
 from initiative.enums import Stage
 from initiative.models import GuidingPrinciple, Objective, StageTransition
 
-from .enums import AttendanceStatus, EventKind, QuestionnaireKind, SubmissionStatus
+from .enums import EventKind, QuestionnaireKind, SubmissionStatus
 from .models import (
     AgendaItem,
     AlmiContribution,
@@ -23,93 +23,6 @@ from .models import (
     Registration,
     Session,
 )
-
-
-def present_officials(sessions):
-    """Officials present at any of the given sessions."""
-    attended = Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT)
-    return Official.objects.filter(pk__in=attended.values("official"))
-
-
-def event_figures(event):
-    return figures_for_officials(present_officials(Session.objects.filter(event=event)))
-
-
-def stage_figures(initiative, kind):
-    """Figures of all events of one kind (the launch, or every workshop edition together)."""
-    return figures_for_officials(
-        present_officials(Session.objects.filter(event__initiative=initiative, event__kind=kind))
-    )
-
-
-@dataclass
-class AttendanceTally:
-    """What one official's attendance counts for under the certification rule."""
-
-    launch: int = 0  # launch sessions attended long enough
-    workshop: int = 0  # workshop sessions (of any edition) attended long enough
-    launch_too_short: int = 0  # present, but for less than the threshold of the session's length
-    workshop_too_short: int = 0
-    workshop_minutes: int = 0  # minutes recorded in the workshop sessions that count
-
-
-def counts_toward_rule(*, minutes, session_minutes, threshold_percent):
-    """A present row counts when its minutes (if recorded) reach the threshold of the session's length."""
-    if minutes is None:
-        return True
-    return minutes * 100 >= threshold_percent * session_minutes
-
-
-def attendance_tallies(initiative, officials=None):
-    """Per official id, the launch and workshop sessions of `initiative` that count under its rule. One query.
-
-    Where an attendance row carries minutes, they must reach `attendance_threshold_percent` of the session's
-    length; a row without minutes (recorded by hand as present) counts as a whole session.
-    """
-    rows = Attendance.objects.filter(
-        session__event__initiative=initiative,
-        session__event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP],
-        status=AttendanceStatus.PRESENT,
-    )
-    if officials is not None:
-        rows = rows.filter(official__in=officials)
-    tallies = {}
-    for official_id, kind, minutes, starts_at, ends_at in rows.values_list(
-        "official_id", "session__event__kind", "minutes", "session__starts_at", "session__ends_at"
-    ):
-        tally = tallies.setdefault(official_id, AttendanceTally())
-        counts = counts_toward_rule(
-            minutes=minutes,
-            session_minutes=(ends_at - starts_at).total_seconds() / 60,
-            threshold_percent=initiative.attendance_threshold_percent,
-        )
-        field = "launch" if kind == EventKind.LAUNCH else "workshop"
-        if not counts:
-            field += "_too_short"
-        elif field == "workshop":
-            tally.workshop_minutes += minutes or 0
-        setattr(tally, field, getattr(tally, field) + 1)
-    return tallies
-
-
-def meets_rule(initiative, tally):
-    if initiative.require_launch and tally.launch < 1:
-        return False
-    return tally.workshop >= initiative.min_workshop_sessions
-
-
-def officials_meeting_rule(initiative):
-    """Officials who took part in the launch (when the initiative requires it) and in at least the required
-    number of workshop sessions, each attended for at least the threshold of its length (see
-    `attendance_tallies`). The certificates app's eligibility builds on the same tallies."""
-    tallies = attendance_tallies(initiative)
-    return Official.objects.filter(
-        pk__in=[official_id for official_id, tally in tallies.items() if meets_rule(initiative, tally)]
-    )
-
-
-def rule_figures(initiative):
-    return figures_for_officials(officials_meeting_rule(initiative))
 
 
 def stage_readiness(initiative):
@@ -333,128 +246,3 @@ def expected_of(official, initiative, *, registration=None, editions=()):
         if kinds:  # only then: not everyone is recognized, and nobody is told so here
             tasks.append(Task("recognitions", False, "person" if "person" in kinds else "government"))
     return tasks
-
-
-# --- rosters and imports ------------------------------------------------------------------------------
-
-
-def session_population(session):
-    """Officials expected at a session: registered for its event, sent an invitation to it, invited to the
-    initiative (for the launch and other events, which have no registration), or already with attendance."""
-    expected = (
-        Q(registrations__event_id=session.event_id)
-        | Q(event_invitations__event_id=session.event_id)
-        | Q(attendances__session=session)
-    )
-    if session.event.kind != EventKind.WORKSHOP:
-        expected |= Q(
-            invitations__initiative_id=session.event.initiative_id,
-            invitations__status__in=InvitationStatus.sent_values(),
-        )
-    return Official.objects.filter(pk__in=Official.objects.filter(expected).values("pk"))
-
-
-def roster(session, user):
-    """The roster of a session as the user may see it: officials with their attendance, in one query."""
-    own = Attendance.objects.filter(session=session, official=OuterRef("pk")).order_by()
-    return (
-        session_population(session)
-        .filter(pk__in=Official.objects.for_user(user).values("pk"))
-        .select_related("local_government")
-        .annotate(
-            attendance_status=Subquery(own.values("status")[:1]),
-            attendance_minutes=Subquery(own.values("minutes")[:1]),
-            attendance_source=Subquery(own.values("source")[:1]),
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-def import_candidates(session):
-    """Officials a participant report of the session may be matched to: everyone invited to the initiative,
-    and anyone registered for the event or already recorded at the session."""
-    initiative_id = session.event.initiative_id
-    expected = (
-        Q(invitations__initiative_id=initiative_id)
-        | Q(registrations__event_id=session.event_id)
-        | Q(attendances__session=session)
-    )
-    return (
-        Official.objects.filter(pk__in=Official.objects.filter(expected).values("pk"))
-        .select_related("local_government")
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-# --- eligibility --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EligibilityPreview:
-    """The certification rule applied to one official: what they did and what is still missing."""
-
-    official: object
-    initiative: object
-    launch_required: bool
-    took_part_in_launch: bool
-    workshop_sessions: int
-    workshop_minutes: int
-    min_workshop_sessions: int
-
-    @property
-    def launch_ok(self):
-        return self.took_part_in_launch or not self.launch_required
-
-    @property
-    def workshop_ok(self):
-        return self.workshop_sessions >= self.min_workshop_sessions
-
-    @property
-    def eligible(self):
-        return self.launch_ok and self.workshop_ok
-
-    @property
-    def sessions_missing(self):
-        return max(self.min_workshop_sessions - self.workshop_sessions, 0)
-
-    @property
-    def missing(self):
-        """What the official still lacks, in sentences a person understands."""
-        lacks = []
-        if not self.launch_ok:
-            lacks.append(gettext("Take part in the launch."))
-        if not self.workshop_ok:
-            lacks.append(
-                ngettext(
-                    "Take part in %(count)d more workshop session.",
-                    "Take part in %(count)d more workshop sessions.",
-                    self.sessions_missing,
-                )
-                % {"count": self.sessions_missing}
-            )
-        return lacks
-
-
-def _preview_from(official, initiative, tally):
-    return EligibilityPreview(
-        official=official,
-        initiative=initiative,
-        launch_required=initiative.require_launch,
-        took_part_in_launch=tally.launch > 0,
-        workshop_sessions=tally.workshop,
-        workshop_minutes=tally.workshop_minutes,
-        min_workshop_sessions=initiative.min_workshop_sessions,
-    )
-
-
-def eligibility_preview(official, initiative):
-    """The rule for one official (the same tallies as the certificates' eligibility), in one query."""
-    tally = attendance_tallies(initiative, officials=[official.pk]).get(official.pk, AttendanceTally())
-    return _preview_from(official, initiative, tally)
-
-
-def eligibility_previews(officials, initiative):
-    """The rule for many officials (a queryset), in two queries whatever their number."""
-    rows = list(officials.select_related("local_government"))
-    tallies = attendance_tallies(initiative, officials=[row.pk for row in rows])
-    return [_preview_from(row, initiative, tallies.get(row.pk, AttendanceTally())) for row in rows]

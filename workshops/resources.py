@@ -1,5 +1,8 @@
 """Export of attendance (one row per official and session), scoped like every export of the mapping."""
 
+from django.utils.translation import gettext_lazy as _
+from import_export import fields
+
 from authorities.enums import ExportKind
 from authorities.resources import IsoDateTimeWidget, NumberWidget, OfficialRowResource, column
 
@@ -14,7 +17,8 @@ class AttendanceResource(OfficialRowResource):
     session = column(Attendance, "session", attribute="session__title")
     starts_at = column(Session, "starts_at", attribute="session__starts_at", widget=IsoDateTimeWidget())
     status = column(Attendance, "status", attribute="get_status_display")
-    minutes = column(Attendance, "minutes", widget=NumberWidget())
+    # Whole minutes for the people who read the sheet; the stored fact is seconds.
+    minutes = fields.Field(attribute="minutes", column_name=_("minutes"), widget=NumberWidget(), readonly=True)
     source = column(Attendance, "source", attribute="get_source_display")
 
     class Meta:

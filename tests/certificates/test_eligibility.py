@@ -3,16 +3,17 @@ from django.core.exceptions import PermissionDenied
 
 from authorities.models import Official
 from certificates.eligibility import (
+    AttendanceTally,
     eligibility_for_user,
     eligibility_rows,
     eligible_governments,
+    officials_meeting_rule,
     reasons_not_met,
 )
 from certificates.services import CertificateError, set_eligibility_override
 from tests import factories as f
 from tests.certificates.helpers import cohort, qualify
 from workshops.enums import AttendanceStatus
-from workshops.queries import AttendanceTally, officials_meeting_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_eligibility_minutes_below_threshold_do_not_count():
 def test_eligibility_short_launch_says_so():
     initiative, launch, sessions = cohort(attendance_threshold_percent=75)
     ana = qualify(f.make_official(first_name="Ana"), launch, [], initiative)
-    ana.attendances.filter(session=launch).update(minutes=30)
+    ana.attendances.filter(session=launch).update(seconds=30 * 60)
     for session in sessions:
         f.attend(ana, session)
     assert rows_by_name(initiative)["Ana"].reasons == ["attended the launch for less than 75% of its length"]
@@ -98,7 +99,7 @@ def test_eligibility_matches_officials_meeting_rule():
     initiative, launch, sessions = cohort()
     ok = qualify(f.make_official(first_name="Ana"), launch, sessions, initiative)
     short = qualify(f.make_official(first_name="Bea"), launch, sessions, initiative)
-    short.attendances.filter(session=sessions[0]).update(minutes=10)
+    short.attendances.filter(session=sessions[0]).update(seconds=10 * 60)
     f.invite(f.make_official(first_name="Carla"), initiative)
     by_rule = sorted(row.official.pk for row in eligibility_rows(initiative, Official.objects.all()) if row.by_rule)
     assert by_rule == [ok.pk]

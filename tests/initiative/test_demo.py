@@ -11,11 +11,11 @@ from alp_portal.roles import is_country_staff, is_regional_staff, staff_countrie
 from authorities.enums import InvitationStatus
 from authorities.models import Invitation, LocalGovernment, Official
 from authorities.queries import invited_figures
+from certificates.eligibility import participation_figures
 from initiative.enums import Stage
 from initiative.models import Initiative, StageTransition
 from workshops.enums import AttendanceStatus, EventKind
 from workshops.models import Attendance, Automapeo, Registration
-from workshops.queries import rule_figures, stage_figures
 
 DEMO_SLUG = "alp-sudamerica-2023"
 DEMO_PASSWORD = "demo-alp-2023"
@@ -54,17 +54,17 @@ def test_demo_invited_figures_match_report():
 @pytest.mark.django_db
 def test_demo_launch_figures_match_report():
     load_demo()
-    figures = stage_figures(demo_initiative(), EventKind.LAUNCH)
+    figures = participation_figures(demo_initiative())["launch"]
     assert (figures.people, figures.governments, figures.countries) == (38, 26, 9)
     assert figures.sentence("en") == "38 local authorities representing 26 local governments of 9 countries"
-    workshop = stage_figures(demo_initiative(), EventKind.WORKSHOP)
+    workshop = participation_figures(demo_initiative())["workshop"]
     assert workshop.sentence("es") == "24 autoridades locales en representación de 16 gobiernos locales de 6 países"
 
 
 @pytest.mark.django_db
 def test_demo_workshop_figures_match_report():
     load_demo()
-    figures = stage_figures(demo_initiative(), EventKind.WORKSHOP)
+    figures = participation_figures(demo_initiative())["workshop"]
     assert (figures.people, figures.governments, figures.countries) == (24, 16, 6)
     assert figures.sentence("en") == "24 local authorities representing 16 local governments of 6 countries"
 
@@ -72,14 +72,14 @@ def test_demo_workshop_figures_match_report():
 @pytest.mark.django_db
 def test_demo_rule_figures_match_workshop():
     load_demo()
-    figures = rule_figures(demo_initiative())
+    figures = participation_figures(demo_initiative())["both"]
     assert (figures.people, figures.governments, figures.countries) == (24, 16, 6)
 
 
 @pytest.mark.django_db
 def test_demo_sentences_in_three_languages():
     load_demo()
-    figures = stage_figures(demo_initiative(), EventKind.LAUNCH)
+    figures = participation_figures(demo_initiative())["launch"]
     assert figures.sentence("es") == "38 autoridades locales en representación de 26 gobiernos locales de 9 países"
     assert figures.sentence("pt-br") == "38 autoridades locais representando 26 governos locais de 9 países"
     assert figures.sentence("en") == "38 local authorities representing 26 local governments of 9 countries"
@@ -276,6 +276,6 @@ def test_generate_region_leaves_demo_untouched():
     load_demo()
     generate()
     generate("--reset")
-    figures = stage_figures(demo_initiative(), EventKind.LAUNCH)
+    figures = participation_figures(demo_initiative())["launch"]
     assert (figures.people, figures.governments, figures.countries) == (38, 26, 9)
     assert LocalGovernment.objects.count() == 78

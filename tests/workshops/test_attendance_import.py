@@ -1,20 +1,17 @@
-"""Matching report rows to officials, the threshold, and confirming an import (workshops.services)."""
+"""Matching report rows to officials, and confirming an import (workshops.attendance): the facts it stores."""
 
 from datetime import datetime, timedelta
 
 import pytest
 from django.db.models import QuerySet
 
+from certificates.eligibility import seconds_count
 from tests import factories as f
 from tests.workshops.reportfiles import at, meet_report, teams_report, zoom_report
+from workshops.attendance import AttendanceError, confirm_attendance_import, upload_attendance_report
 from workshops.enums import AttendanceStatus, EventKind, ImportStatus
+from workshops.matching import match_note
 from workshops.models import Attendance, AttendanceImport
-from workshops.services import (
-    AttendanceError,
-    confirm_attendance_import,
-    match_note,
-    upload_attendance_report,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +50,20 @@ def confirm(w, attendance_import, decisions=None):
 
 def rows_by_name(attendance_import):
     return {row["name"]: row for row in attendance_import.rows}
+
+
+COUNTS, TOO_SHORT = "counts", "too short"
+
+
+def verdict(attendance):
+    """What the stored fact is worth under the rule: certificates.eligibility decides, not the import."""
+    return COUNTS if seconds_count(attendance.seconds, attendance.session) else TOO_SHORT
+
+
+def verdicts():
+    """{official pk: verdict} for every stored attendance."""
+    rows = Attendance.objects.select_related("session__event__initiative")
+    return {attendance.official_id: verdict(attendance) for attendance in rows}
 
 
 def test_upload_matches_by_email_before_name(launch):
@@ -120,15 +131,15 @@ def test_upload_by_country_staff_is_refused(launch):
 
 
 @pytest.mark.parametrize(
-    ("leave", "status", "minutes"),
-    [(at(90), AttendanceStatus.PRESENT, 90), (at(89, 59), AttendanceStatus.ABSENT, 89)],
+    ("leave", "counts", "seconds"),
+    [(at(90), COUNTS, 5400), (at(89, 59), TOO_SHORT, 5399)],
     ids=["exactly-at-threshold", "one-second-under"],
 )
-def test_confirm_applies_threshold_at_its_edge(launch, leave, status, minutes):
+def test_confirm_stores_the_seconds_and_the_threshold_applies_at_its_edge(launch, leave, counts, seconds):
     imp = upload(launch, zoom_report([("María José Pérez Gutiérrez", "", at(0), leave, False)]))
     confirm(launch, imp)
     attendance = Attendance.objects.get(official=launch["maria"], session=launch["session"])
-    assert (attendance.status, attendance.minutes) == (status, minutes)
+    assert (attendance.status, attendance.seconds, verdict(attendance)) == (AttendanceStatus.PRESENT, seconds, counts)
 
 
 def test_confirm_counts_overlapping_reconnections_once_against_threshold(launch):
@@ -143,7 +154,8 @@ def test_confirm_counts_overlapping_reconnections_once_against_threshold(launch)
         ),
     )
     confirm(launch, imp)
-    assert Attendance.objects.get(official=launch["maria"]).status == AttendanceStatus.ABSENT
+    assert verdicts() == {launch["maria"].pk: TOO_SHORT}
+    assert Attendance.objects.get(official=launch["maria"]).seconds == 89 * 60 + 59
 
 
 def test_confirm_threshold_follows_initiative_percentage(launch):
@@ -151,7 +163,10 @@ def test_confirm_threshold_follows_initiative_percentage(launch):
     launch["initiative"].save()
     imp = upload(launch, zoom_report([("María Pérez", "", at(0), at(60), False)]))
     confirm(launch, imp)
-    assert Attendance.objects.get(official=launch["maria"]).status == AttendanceStatus.PRESENT
+    assert verdicts() == {launch["maria"].pk: COUNTS}
+    launch["initiative"].attendance_threshold_percent = 75  # staff raise the threshold after the import
+    launch["initiative"].save()
+    assert verdicts() == {launch["maria"].pk: TOO_SHORT}
 
 
 def test_confirm_keeps_source_and_confirmer(launch):
@@ -163,18 +178,20 @@ def test_confirm_keeps_source_and_confirmer(launch):
     assert attendance.confirmed_by == launch["regional"]
     assert attendance.confirmed_at is not None
     imp.refresh_from_db()
-    assert (imp.status, imp.confirmed_by, imp.threshold_percent) == ("confirmed", launch["regional"], 75)
-    assert imp.outcome == {"created": 1, "updated": 0, "unchanged": 0, "present": 1}
+    assert (imp.status, imp.confirmed_by) == ("confirmed", launch["regional"])
+    assert imp.outcome == {"created": 1, "updated": 0, "unchanged": 0}
+    assert verdicts() == {launch["maria"].pk: COUNTS}
 
 
 def test_reimporting_same_report_changes_nothing(launch):
     data = zoom_report([("María Pérez", "", at(0), at(100), False), ("Joao Goncalves", "", at(0), at(30), False)])
     confirm(launch, upload(launch, data))
-    before = list(Attendance.objects.order_by("pk").values_list("pk", "status", "minutes", "updated", "confirmed_at"))
+    before = list(Attendance.objects.order_by("pk").values_list("pk", "status", "seconds", "updated", "confirmed_at"))
     outcome = confirm(launch, upload(launch, data))
-    after = list(Attendance.objects.order_by("pk").values_list("pk", "status", "minutes", "updated", "confirmed_at"))
-    assert outcome == {"created": 0, "updated": 0, "unchanged": 2, "present": 1}
+    after = list(Attendance.objects.order_by("pk").values_list("pk", "status", "seconds", "updated", "confirmed_at"))
+    assert outcome == {"created": 0, "updated": 0, "unchanged": 2}
     assert after == before
+    assert verdicts() == {launch["maria"].pk: COUNTS, launch["joao"].pk: TOO_SHORT}
 
 
 def test_reimporting_corrected_report_updates(launch):
@@ -182,8 +199,8 @@ def test_reimporting_corrected_report_updates(launch):
     corrected = upload(launch, zoom_report([("Joao Goncalves", "", at(0), at(110), False)]), name="v2.csv")
     outcome = confirm(launch, corrected)
     attendance = Attendance.objects.get(official=launch["joao"])
-    assert outcome == {"created": 0, "updated": 1, "unchanged": 0, "present": 1}
-    assert (attendance.status, attendance.minutes) == (AttendanceStatus.PRESENT, 110)
+    assert outcome == {"created": 0, "updated": 1, "unchanged": 0}
+    assert (attendance.status, attendance.minutes, verdict(attendance)) == (AttendanceStatus.PRESENT, 110, COUNTS)
     assert attendance.source_reference.startswith("v2.csv")
 
 
@@ -191,7 +208,7 @@ def test_confirm_keeps_excused_when_report_finds_too_little_time(launch):
     f.attend(launch["joao"], launch["session"], status=AttendanceStatus.EXCUSED)
     confirm(launch, upload(launch, zoom_report([("Joao Goncalves", "", at(0), at(10), False)])))
     attendance = Attendance.objects.get(official=launch["joao"])
-    assert (attendance.status, attendance.minutes) == (AttendanceStatus.EXCUSED, 10)
+    assert (attendance.status, attendance.minutes, verdict(attendance)) == (AttendanceStatus.EXCUSED, 10, TOO_SHORT)
 
 
 def test_confirm_links_and_dismisses_rows_as_staff_decided(launch):
@@ -215,8 +232,8 @@ def test_confirm_links_and_dismisses_rows_as_staff_decided(launch):
             rows["Joao Goncalves"]["n"]: "dismiss",
         },
     )
-    assert list(Attendance.objects.values_list("official", "status", "minutes")) == [
-        (launch["maria"].pk, AttendanceStatus.PRESENT, 95)
+    assert list(Attendance.objects.values_list("official", "status", "seconds")) == [
+        (launch["maria"].pk, AttendanceStatus.PRESENT, 95 * 60)
     ]
 
 
@@ -292,10 +309,11 @@ def test_teams_report_end_to_end(launch):
         ]
     )
     confirm(launch, upload(launch, data, name="attendance.csv"))
-    assert sorted(Attendance.objects.values_list("official__email", "status", "minutes", "source")) == [
-        ("joao.goncalves@recife.pe.gov.br", "absent", 89, "teams"),
-        ("mjperez@lima.gob.pe", "present", 95, "teams"),
+    assert sorted(Attendance.objects.values_list("official__email", "status", "seconds", "source")) == [
+        ("joao.goncalves@recife.pe.gov.br", "present", 89 * 60 + 59, "teams"),
+        ("mjperez@lima.gob.pe", "present", 95 * 60, "teams"),
     ]
+    assert verdicts() == {launch["joao"].pk: TOO_SHORT, launch["maria"].pk: COUNTS}
 
 
 def test_meet_report_end_to_end(launch):
@@ -306,10 +324,11 @@ def test_meet_report_end_to_end(launch):
         ]
     )
     confirm(launch, upload(launch, data, name="meet.csv"))
-    assert sorted(Attendance.objects.values_list("official__email", "status", "minutes", "source")) == [
-        ("joao.goncalves@recife.pe.gov.br", "absent", 30, "meet"),
-        ("mjperez@lima.gob.pe", "present", 92, "meet"),
+    assert sorted(Attendance.objects.values_list("official__email", "status", "seconds", "source")) == [
+        ("joao.goncalves@recife.pe.gov.br", "present", 30 * 60, "meet"),
+        ("mjperez@lima.gob.pe", "present", 92 * 60, "meet"),
     ]
+    assert verdicts() == {launch["joao"].pk: TOO_SHORT, launch["maria"].pk: COUNTS}
 
 
 def test_upload_matches_only_officials_of_the_initiative(launch):
@@ -363,7 +382,7 @@ def test_confirm_credits_nobody_for_a_row_whose_email_is_not_the_officials(quilm
     ]
     assert Attendance.objects.count() == 0
     confirm(quilmes, imp, {0: str(quilmes["maria"].pk)})  # staff decide it is hers after all
-    assert list(Attendance.objects.values_list("official", "minutes")) == [(quilmes["maria"].pk, 100)]
+    assert list(Attendance.objects.values_list("official", "seconds")) == [(quilmes["maria"].pk, 100 * 60)]
 
 
 def test_upload_credits_the_owner_of_the_email_not_the_owner_of_the_name(quilmes):

@@ -2,8 +2,9 @@
 country office of A's country (X) and of B's (Y), and regional staff.
 
 Officials and anonymous visitors are sent to the admin login (302). Country office staff may see a session's
-roster (their own country's officials only, without controls) and the eligibility preview of their country;
-they may not record attendance, import reports or send invitations (403; the action is not offered)."""
+roster (their own country's officials only, without controls); the eligibility page is the certificates'
+(tests/certificates/test_permissions.py). They may not record attendance, import reports or send
+invitations (403; the action is not offered)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,8 +15,9 @@ from django.urls import reverse
 from authorities.models import Official
 from tests import factories as f
 from tests.workshops.reportfiles import at, zoom_report
+from workshops.attendance import upload_attendance_report
+from workshops.invitations import send_event_invitations
 from workshops.models import Attendance, AttendanceImport, EventInvitation
-from workshops.services import send_event_invitations, upload_attendance_report
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,6 @@ def urls(w, imp):
         "roster": reverse("admin:workshops_session_roster", args=[session]),
         "import": reverse("admin:workshops_session_import", args=[session]),
         "preview": reverse("admin:workshops_session_import_preview", args=[session, imp.pk]),
-        "eligibility": reverse("admin:workshops_attendance_eligibility"),
         "eventinvitations": reverse("admin:workshops_eventinvitation_changelist"),
         "imports": reverse("admin:workshops_attendanceimport_changelist"),
         "import_detail": reverse("admin:workshops_attendanceimport_change", args=[imp.pk]),
@@ -49,7 +50,6 @@ GET_EXPECTED = {
     "roster": [LOGIN, LOGIN, LOGIN, 200, 200, 200],
     "import": [LOGIN, LOGIN, LOGIN, 403, 403, 200],
     "preview": [LOGIN, LOGIN, LOGIN, 403, 403, 200],
-    "eligibility": [LOGIN, LOGIN, LOGIN, 200, 200, 200],
     "eventinvitations": [LOGIN, LOGIN, LOGIN, 200, 200, 200],
     "imports": [LOGIN, LOGIN, LOGIN, 403, 403, 200],
     "import_detail": [LOGIN, LOGIN, LOGIN, 403, 403, 200],

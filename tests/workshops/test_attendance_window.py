@@ -1,13 +1,16 @@
 """Only time within the session counts: a participant report's times are cut to the session's schedule when
 they read on the organisers' clock, and left as they are (with a warning) when they do not."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from certificates.eligibility import seconds_count
 from tests.workshops.reportfiles import at, meet_report, zoom_report
+from workshops.attendance import confirm_attendance_import, upload_attendance_report
 from workshops.enums import AttendanceStatus
 from workshops.models import Attendance
-from workshops.services import confirm_attendance_import, upload_attendance_report
 
 pytestmark = pytest.mark.django_db
 # attendance_world: a two-hour session at 10:00 in Buenos Aires, the organisers' time zone; threshold 75 %
@@ -20,9 +23,20 @@ def import_and_confirm(w, data, name="participants.csv"):
     return report
 
 
+# What a stored attendance is worth under the rule: the import stores the fact (seconds, the official
+# present); whether it counts is certificates.eligibility's verdict.
+COUNTS, TOO_SHORT = "counts", "too short"
+
+
 def attendance_of(official):
-    row = Attendance.objects.get(official=official)
-    return row.status, row.minutes
+    row = Attendance.objects.select_related("session__event__initiative").get(official=official)
+    assert row.status == AttendanceStatus.PRESENT
+    return (COUNTS if seconds_count(row.seconds, row.session) else TOO_SHORT), row.minutes
+
+
+def verdicts(page):
+    """The import preview's "counts toward the recognition" cells, in order."""
+    return re.findall(r'<td class="alp-verdict">([^<]*)</td>', page)
 
 
 def test_joining_early_or_staying_late_adds_nothing(attendance_world):
@@ -35,8 +49,8 @@ def test_joining_early_or_staying_late_adds_nothing(attendance_world):
         ]
     )
     import_and_confirm(w, data)
-    assert attendance_of(w["a"]) == (AttendanceStatus.ABSENT, 80)
-    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 85)
+    assert attendance_of(w["a"]) == (TOO_SHORT, 80)
+    assert attendance_of(w["b"]) == (TOO_SHORT, 85)
 
 
 def test_time_within_the_session_still_counts_to_the_second(attendance_world):
@@ -48,8 +62,9 @@ def test_time_within_the_session_still_counts_to_the_second(attendance_world):
         ]
     )
     import_and_confirm(w, data)
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 90)
-    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 89)
+    assert attendance_of(w["a"]) == (COUNTS, 90)
+    assert attendance_of(w["b"]) == (TOO_SHORT, 89)
+    assert sorted(Attendance.objects.values_list("seconds", flat=True)) == [89 * 60 + 59, 90 * 60]
 
 
 def test_report_with_times_only_is_cut_on_the_sessions_day(attendance_world):
@@ -62,8 +77,8 @@ def test_report_with_times_only_is_cut_on_the_sessions_day(attendance_world):
     )
     data = data.replace(b"10/18/2023 ", b"")  # a report with the times of day only
     import_and_confirm(w, data)
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 95)
-    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 80)
+    assert attendance_of(w["a"]) == (COUNTS, 95)
+    assert attendance_of(w["b"]) == (TOO_SHORT, 80)
 
 
 def test_durations_without_times_count_up_to_the_sessions_length(attendance_world):
@@ -71,7 +86,7 @@ def test_durations_without_times_count_up_to_the_sessions_length(attendance_worl
     w = attendance_world
     data = meet_report([("María José", "Pérez Gutiérrez", "mjperez@rosario.gob.ar", 150, at(-15), at(135))])
     import_and_confirm(w, data, name="meet.csv")
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 120)
+    assert attendance_of(w["a"]) == (COUNTS, 120)
 
 
 def test_report_on_another_clock_is_not_cut_and_the_preview_says_so(client, attendance_world):
@@ -92,8 +107,8 @@ def test_report_on_another_clock_is_not_cut_and_the_preview_says_so(client, atte
     ).content.decode()
     assert "The times in this report do not match the session's schedule (10 a.m. to noon" in page
     confirm_attendance_import(attendance_import=report, decisions={}, by=w["regional"])
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # as reported: nothing was cut
-    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 60)
+    assert attendance_of(w["a"]) == (COUNTS, 100)  # as reported: nothing was cut
+    assert attendance_of(w["b"]) == (TOO_SHORT, 60)
 
 
 def test_preview_of_a_report_on_the_organisers_clock_says_what_counts(client, attendance_world):
@@ -108,7 +123,7 @@ def test_preview_of_a_report_on_the_organisers_clock_says_what_counts(client, at
     page = response.content.decode()
     assert "Only time within the session's schedule counts (10 a.m. to noon" in page
     [row] = response.context["matched"]
-    assert (row["minutes"], row["total_minutes"], row["present"]) == (120, 100, True)
+    assert (row["minutes"], row["total_seconds"] // 60, verdicts(page)) == (120, 100, ["yes"])
 
 
 def test_report_of_another_day_is_not_cut_to_nothing(attendance_world):
@@ -117,7 +132,7 @@ def test_report_of_another_day_is_not_cut_to_nothing(attendance_world):
     w = attendance_world
     data = zoom_report([("María José Pérez Gutiérrez", "", at(24 * 60), at(24 * 60 + 100), False)])
     import_and_confirm(w, data)
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # as reported, not cut to zero
+    assert attendance_of(w["a"]) == (COUNTS, 100)  # as reported, not cut to zero
 
 
 def test_session_past_midnight_with_times_only(attendance_world):
@@ -140,8 +155,8 @@ def test_session_past_midnight_with_times_only(attendance_world):
         ]
     )
     import_and_confirm(w, data.replace(b"10/18/2023 ", b"").replace(b"10/19/2023 ", b""))
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 100)  # 23:30 to 01:10; ten early minutes cut
-    assert attendance_of(w["b"]) == (AttendanceStatus.ABSENT, 40)  # 00:10 to 00:50
+    assert attendance_of(w["a"]) == (COUNTS, 100)  # 23:30 to 01:10; ten early minutes cut
+    assert attendance_of(w["b"]) == (TOO_SHORT, 40)  # 00:10 to 00:50
 
 
 def _move_session(w, start, end):
@@ -164,8 +179,8 @@ def test_times_only_early_joiner_the_evening_before_a_session_after_midnight(att
         ]
     )
     import_and_confirm(w, data.replace(b"10/18/2023 ", b"").replace(b"10/19/2023 ", b""))
-    assert attendance_of(w["a"]) == (AttendanceStatus.PRESENT, 105)  # 00:15 to 02:00
-    assert attendance_of(w["b"]) == (AttendanceStatus.PRESENT, 110)
+    assert attendance_of(w["a"]) == (COUNTS, 105)  # 00:15 to 02:00
+    assert attendance_of(w["b"]) == (COUNTS, 110)
 
 
 def test_times_only_report_far_from_the_session_never_gives_negative_minutes(attendance_world):
@@ -178,4 +193,4 @@ def test_times_only_report_far_from_the_session_never_gives_negative_minutes(att
         [("María José Pérez Gutiérrez", "", datetime(2023, 10, 18, 7, 45), datetime(2023, 10, 18, 9, 0), False)]
     )
     import_and_confirm(w, data.replace(b"10/18/2023 ", b""))
-    assert attendance_of(w["a"]) == (AttendanceStatus.ABSENT, 75)
+    assert attendance_of(w["a"]) == (TOO_SHORT, 75)

@@ -1,6 +1,9 @@
 """Uploading a participant report in the admin, its preview, confirming and discarding."""
 
+import re
+
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +28,11 @@ def preview_url(imp):
 
 def post_file(client, session, data, name="participants.csv"):
     return client.post(import_url(session), {"report": SimpleUploadedFile(name, data, content_type="text/csv")})
+
+
+def verdicts(page):
+    """The preview's "counts toward the recognition" cells, in order."""
+    return re.findall(r'<td class="alp-verdict">([^<]*)</td>', page)
 
 
 def report_for(w):
@@ -56,14 +64,15 @@ def test_import_upload_leads_to_preview_with_three_groups(client, attendance_wor
     preview = client.get(preview_url(imp))
     assert preview.status_code == 200
     ctx = preview.context
-    assert [(r["name"], r["official"], r["minutes"], r["present"]) for r in ctx["matched"]] == [
-        ("María Pérez", w["a"].pk, 95, True),
-        ("Joao Goncalves", w["b"].pk, 40, False),
+    page = preview.content.decode()
+    assert [(r["name"], r["official"], r["minutes"]) for r in ctx["matched"]] == [
+        ("María Pérez", w["a"].pk, 95),
+        ("Joao Goncalves", w["b"].pk, 40),
     ]
+    assert verdicts(page) == ["yes", "too short"]  # certificates.eligibility's verdict on each official's time
     assert ctx["ambiguous"] == []
     assert [(r["name"], r["minutes"], r["guest"]) for r in ctx["unmatched"]] == [("Invitado", 120, True)]
-    assert ctx["present_count"] == 1
-    assert ctx["threshold_minutes"] == 90
+    assert "Threshold: 75% of the session, 90 minutes. With the choices below, 1 officials count as present." in page
 
 
 @pytest.mark.parametrize(
@@ -104,12 +113,15 @@ def test_import_confirm_records_attendance_and_redirects_to_roster(client, atten
     response = client.post(preview_url(imp), {"row-2": "dismiss", "confirm": "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:workshops_session_roster", args=[w["session"].pk])
-    assert sorted(Attendance.objects.values_list("official", "status", "minutes", "source", "confirmed_by")) == sorted(
+    assert sorted(Attendance.objects.values_list("official", "status", "seconds", "source", "confirmed_by")) == sorted(
         [
-            (w["a"].pk, "present", 95, "zoom", w["regional"].pk),
-            (w["b"].pk, "absent", 40, "zoom", w["regional"].pk),
+            (w["a"].pk, "present", 95 * 60, "zoom", w["regional"].pk),
+            (w["b"].pk, "present", 40 * 60, "zoom", w["regional"].pk),
         ]
     )
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        "Attendance recorded from “participants.csv”: 2 new, 0 updated, 0 unchanged."
+    ]
 
 
 def test_import_confirm_with_undecided_ambiguous_row_shows_errors_and_keeps_choices(client, attendance_world):

@@ -10,9 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from tests import factories as f
+from workshops.attendance import AttendanceError
 from workshops.calendar import event_calendar
+from workshops.invitations import send_event_invitations
 from workshops.models import AgendaItem, EventInvitation
-from workshops.services import AttendanceError, send_event_invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Official
+from certificates.eligibility import participation_figures
 from tests import factories as f
 from workshops.enums import AttendanceStatus
+from workshops.invitations import send_event_invitations
 from workshops.models import Attendance, Registration
-from workshops.queries import stage_figures
-from workshops.services import send_event_invitations
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def test_roster_lists_invited_officials_for_regional_staff(client, attendance_wo
     response = client.get(roster_url(w["session"]))
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert sorted((row.pk, row.attendance_status, row.attendance_minutes) for row in rows) == sorted(
-        [(w["a"].pk, "present", 100), (w["b"].pk, None, None)]
+    assert sorted((row.pk, row.attendance_status, row.attendance_seconds) for row in rows) == sorted(
+        [(w["a"].pk, "present", 100 * 60), (w["b"].pk, None, None)]
     )
     assert response.context["can_edit"] is True
     content = response.content.decode()
@@ -180,8 +180,8 @@ def test_stage_figures_follow_the_roster(client, attendance_world):
     w = attendance_world
     client.force_login(w["regional"])
     client.post(roster_url(w["session"]), {f"status-{w['a'].pk}": "present", f"status-{w['b'].pk}": "present"})
-    figures = stage_figures(w["initiative"], "launch")
+    figures = participation_figures(w["initiative"])["launch"]
     assert (figures.people, figures.governments, figures.countries) == (2, 2, 2)
     client.post(roster_url(w["session"]), {f"status-{w['b'].pk}": "absent"})
-    figures = stage_figures(w["initiative"], "launch")
+    figures = participation_figures(w["initiative"])["launch"]
     assert (figures.people, figures.governments, figures.countries) == (1, 1, 1)

@@ -273,7 +273,7 @@ class RegionGenerator:
             session=session,
             status=status,
             # Present means at least the 75 % threshold of a two-hour session.
-            minutes=self.rng.randint(90, 120) if present else self.rng.choice([None, 0, 20, 45]),
+            seconds=self.rng.randint(90 * 60, 120 * 60) if present else self.rng.choice([None, 0, 20 * 60, 45 * 60]),
             source=source,
         )
 

@@ -290,7 +290,7 @@ class DemoLoader:
             official=official,
             session=session,
             status=status,
-            minutes=present_minutes(session.duration_minutes, index) if present else None,
+            seconds=present_minutes(session.duration_minutes, index) * 60 if present else None,
             confirmed_by=self.regional,
             confirmed_at=session.ends_at + timedelta(days=1),
             **fields,

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from authorities.services import expire_mapping_uploads
-from workshops.services import expire_attendance_imports
+from workshops.attendance import expire_attendance_imports
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""The eligibility preview: the certification rule per official, as a query, in the admin and as a fragment."""
+"""The official's eligibility preview (certificates.eligibility): the certification rule per official, in the
+official's admin page, on the one staff eligibility page and as the fragment the official's home shows."""
 
 import pytest
 from django.db import connection
@@ -7,11 +8,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Official
+from certificates.eligibility import eligibility_of, eligibility_rows
 from tests import factories as f
 from workshops.enums import AttendanceStatus, EventKind
-from workshops.queries import eligibility_preview, eligibility_previews
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def test_eligibility_preview_of_official_who_meets_the_rule(cohort):
     f.attend(w["a"], w["workshop_sessions"][0], minutes=95)
     f.attend(w["a"], w["workshop_sessions"][1], minutes=110)
     f.attend(w["a"], w["workshop_sessions"][2], status=AttendanceStatus.ABSENT, minutes=20)
-    preview = eligibility_preview(w["a"], w["initiative"])
+    preview = eligibility_of(w["a"], w["initiative"])
     assert (preview.took_part_in_launch, preview.workshop_sessions, preview.workshop_minutes) == (True, 2, 205)
     assert preview.eligible is True
     assert preview.missing == []
@@ -40,7 +47,7 @@ def test_eligibility_preview_says_what_is_missing(cohort):
     w = cohort
     f.attend(w["b"], w["session"], status=AttendanceStatus.ABSENT, minutes=30)
     f.attend(w["b"], w["workshop_sessions"][0], minutes=95)
-    preview = eligibility_preview(w["b"], w["initiative"])
+    preview = eligibility_of(w["b"], w["initiative"])
     assert (preview.took_part_in_launch, preview.workshop_sessions, preview.workshop_minutes) == (False, 1, 95)
     assert preview.eligible is False
     assert preview.missing == ["Take part in the launch.", "Take part in 1 more workshop session."]
@@ -52,7 +59,7 @@ def test_eligibility_preview_without_launch_requirement(cohort):
     w["initiative"].save()
     for session in w["workshop_sessions"][:2]:
         f.attend(w["b"], session, minutes=100)
-    assert eligibility_preview(w["b"], w["initiative"]).eligible is True
+    assert eligibility_of(w["b"], w["initiative"]).eligible is True
 
 
 def test_eligibility_preview_counts_only_this_initiative(cohort):
@@ -60,22 +67,25 @@ def test_eligibility_preview_counts_only_this_initiative(cohort):
     other = f.make_initiative()
     other_launch = f.make_session(f.make_event(other, EventKind.LAUNCH))
     f.attend(w["a"], other_launch, minutes=100)
-    assert eligibility_preview(w["a"], w["initiative"]).took_part_in_launch is False
+    assert eligibility_of(w["a"], w["initiative"]).took_part_in_launch is False
 
 
-def test_eligibility_previews_cost_two_queries_for_many(cohort):
+def test_eligibility_rows_cost_four_queries_for_many(cohort):
     w = cohort
     government = f.make_government("AR")
     many = Official.objects.bulk_create(
         Official(first_name=f"P{i}", last_name="Ruiz", email=f"pp{i}@example.org", local_government=government)
         for i in range(50)
     )
+    for official in many:
+        f.invite(official, w["initiative"])
     for official in many[:5]:
         f.attend(official, w["session"], minutes=100)
     with CaptureQueriesContext(connection) as queries:
-        previews = eligibility_previews(Official.objects.filter(local_government=government), w["initiative"])
+        previews = eligibility_rows(w["initiative"], Official.objects.filter(local_government=government))
         launch = sum(1 for p in previews if p.took_part_in_launch)
-    assert (len(previews), launch, len(queries)) == (50, 5, 2)
+    # the candidates, their tallies, overrides and recognitions
+    assert (len(previews), launch, len(queries)) == (50, 5, 4)
 
 
 def test_eligibility_fragment_renders_for_the_official(cohort):
@@ -97,19 +107,22 @@ def test_eligibility_admin_page_lists_scope_of_country_staff(client, cohort):
     w = cohort
     f.attend(w["a"], w["session"], minutes=100)
     client.force_login(w["users"]["country_x"])
-    response = client.get(reverse("admin:workshops_attendance_eligibility"), {"initiative": w["initiative"].pk})
+    response = client.get(reverse("admin:certificates_recognition_eligibility", args=[w["initiative"].pk]))
     assert response.status_code == 200
-    assert [(p.official, p.took_part_in_launch) for p in response.context["previews"]] == [(w["a"], True)]
+    assert [(p.official, p.took_part_in_launch) for p in response.context["rows"]] == [(w["a"], True)]
 
 
 def test_eligibility_admin_page_for_one_official(client, cohort):
     w = cohort
     client.force_login(w["regional"])
     response = client.get(
-        reverse("admin:workshops_attendance_eligibility"), {"initiative": w["initiative"].pk, "official": w["b"].pk}
+        reverse("admin:certificates_recognition_eligibility", args=[w["initiative"].pk]), {"official": w["b"].pk}
     )
-    assert [p.official for p in response.context["previews"]] == [w["b"]]
-    assert "Take part in 2 more workshop sessions." in response.content.decode()
+    assert [p.official for p in response.context["rows"]] == [w["b"]]
+    assert [p.missing for p in response.context["rows"]] == [
+        ["Take part in the launch.", "Take part in 2 more workshop sessions."]
+    ]
+    assert "Not eligible: no attendance at the launch; 0 of 2 workshop sessions" in response.content.decode()
 
 
 def test_official_change_page_shows_eligibility_per_initiative(client, cohort):
@@ -125,11 +138,9 @@ def test_official_change_page_shows_eligibility_per_initiative(client, cohort):
 
 def test_eligibility_preview_agrees_with_certificates_when_present_too_briefly(attendance_world):
     """A row marked present by hand with minutes under the threshold does not count, here as in certificates."""
-    from certificates.eligibility import eligibility_rows
-
     w = attendance_world
     official = w["a"]
     f.attend(official, w["session"], minutes=30)  # 30 of 120 minutes: under 75 %
-    preview = eligibility_preview(official, w["initiative"])
+    preview = eligibility_of(official, w["initiative"])
     (row,) = eligibility_rows(w["initiative"], Official.objects.filter(pk=official.pk))
     assert (preview.took_part_in_launch, row.eligible) == (False, False)
