@@ -11,10 +11,8 @@ STORAGES = {
 # Tests run without collectstatic: WhiteNoise serves from the finders.
 WHITENOISE_AUTOREFRESH = True
 
-# A throw-away credential signing key for each test process (never a key kept anywhere).
-from certificates.keys import new_private_key, private_multibase  # noqa: E402
-
-CREDENTIAL_SIGNING_KEY = private_multibase(new_private_key())
+# The credential signing key: a throw-away one for each test process, set by tests/conftest.py (it is made
+# by the certificates app, which settings do not import).
 CREDENTIAL_SIGNING_KEY_FILE = ""
 CREDENTIAL_RETIRED_KEYS = []
 # The property-based API tests make many requests: the rate limit is tested on its own (test_api.py).

@@ -3,10 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from initiative.api import api
-
 from . import health
-from .views import HomeView
 
 admin.site.site_header = _("ALP Portal · back office")
 admin.site.site_title = _("ALP Portal")
@@ -19,11 +16,10 @@ handler500 = "alp_portal.errors.server_error"  # a database outage outside a vie
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", HomeView.as_view(), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("", include("initiative.site_urls")),  # the home page and the open API (api/v1/)
     path("", include("authorities.urls")),
     path("", include("workshops.urls")),
     path("", include("certificates.urls")),

@@ -4,11 +4,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from certificates.keys import new_private_key, private_multibase
 from tests import factories as f
 from workshops.enums import EventKind
+
+# A throw-away credential signing key for each test process (never a key kept anywhere).
+settings.CREDENTIAL_SIGNING_KEY = private_multibase(new_private_key())
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from authorities.models import Official
 from initiative.enums import Stage
 from initiative.models import GuidingPrinciple, Objective, StageTransition
 
-from .enums import EventKind, QuestionnaireKind, SubmissionStatus
+from .enums import EventKind
 from .models import (
     AgendaItem,
     AlmiContribution,
@@ -164,85 +164,3 @@ def workshop_editions(initiative):
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at")))
         .order_by("edition")
     )
-
-
-@dataclass(frozen=True)
-class TimelineStep:
-    stage: Stage
-    state: str  # "done", "current" or "upcoming"
-    starts: object = None  # a datetime, when known
-    ends: object = None
-
-
-TIMELINE = (Stage.LAUNCH, Stage.WORKSHOP, Stage.CERTIFICATION, Stage.DISSEMINATION)
-
-
-def timeline(initiative):
-    """The four stages of an initiative (launch, workshop, certification, dissemination) and where it stands.
-    Dates come from the sessions (launch, workshop) and from the stage moves (the others). Two queries."""
-    current = initiative.stage_enum.position()
-    spans = {
-        row["event__kind"]: (row["first"], row["last"])
-        for row in Session.objects.filter(
-            event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP]
-        )
-        .values("event__kind")
-        .annotate(first=Min("starts_at"), last=Max("ends_at"))
-        .order_by()
-    }
-    moved = dict(StageTransition.objects.filter(initiative=initiative).values_list("to_stage", "at"))
-    steps = []
-    for stage in TIMELINE:
-        position = stage.position()
-        state = "done" if position < current else "current" if position == current else "upcoming"
-        starts, ends = spans.get(stage.value, (moved.get(stage.value), None))
-        steps.append(TimelineStep(stage=stage, state=state, starts=starts, ends=ends))
-    return steps
-
-
-@dataclass(frozen=True)
-class Task:
-    key: str  # "register", "automapeo", "almi", "entry_questionnaire", "exit_questionnaire", "recognitions"
-    done: bool
-    detail: str = ""
-
-
-def expected_of(official, initiative, *, registration=None, editions=()):
-    """What the initiative expects of this official now, by stage. A fixed number of queries."""
-    stage = initiative.stage_enum
-    tasks = []
-    now = timezone.now()
-    if stage in (Stage.MAPPING, Stage.LAUNCH, Stage.WORKSHOP):
-        open_editions = [e for e in editions if e.first_start is None or e.first_start > now]
-        if registration is not None:
-            tasks.append(Task("register", True, registration.event.title))
-        elif open_editions:
-            tasks.append(Task("register", False))
-    if stage in (Stage.LAUNCH, Stage.WORKSHOP):
-        answered = set(
-            QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list(
-                "kind", flat=True
-            )
-        )
-        tasks.append(Task("entry_questionnaire", QuestionnaireKind.ENTRY in answered))
-        if stage == Stage.WORKSHOP:
-            submitted = Automapeo.objects.filter(
-                local_government=official.local_government_id,
-                initiative=initiative,
-                status=SubmissionStatus.SUBMITTED,
-            ).exists()
-            tasks.append(Task("automapeo", submitted))
-            tasks.append(Task("almi", False))
-            tasks.append(Task("exit_questionnaire", QuestionnaireKind.EXIT in answered))
-    if stage in (Stage.CERTIFICATION, Stage.DISSEMINATION):
-        from certificates.models import Recognition
-
-        kinds = set(
-            Recognition.objects.filter(initiative=initiative)
-            .filter(Q(official=official) | Q(local_government=official.local_government_id))
-            .valid()
-            .values_list("kind", flat=True)
-        )
-        if kinds:  # only then: not everyone is recognized, and nobody is told so here
-            tasks.append(Task("recognitions", False, "person" if "person" in kinds else "government"))
-    return tasks

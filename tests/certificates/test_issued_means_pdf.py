@@ -20,12 +20,12 @@ from certificates.revocation import revoke_recognition
 from certificates.services import CertificateError, process_issuance, resume_issuance, start_issuance
 from initiative.dissemination import recognized_governments
 from initiative.enums import Stage
+from initiative.home import expected_of
 from initiative.models import Initiative
 from initiative.services import dissemination_recipients
 from tests import factories as f
 from tests.certificates.storages import FlakyStorage
 from tests.certificates.test_issuance import world  # noqa: F401 (a fixture)
-from workshops.queries import expected_of
 
 pytestmark = pytest.mark.django_db
 
