@@ -9,27 +9,24 @@ that has no invalid rows, all or nothing.
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
 
 from alp_portal.roles import is_regional_staff, staff_countries
-from initiative.enums import Language
 
-from .enums import Gender, GovernmentKind, RoleKind
-from .models import LocalGovernment, Official
-from .resources import (
-    KEEP_STORED_VALUE,
-    LocalGovernmentImportResource,
-    LocalGovernmentResource,
-    OfficialImportResource,
-    OfficialResource,
+from .import_columns import (
+    CHOICE_ALIASES,
+    CHOICES,
+    LOCAL_GOVERNMENT_COLUMNS,
+    OFFICIAL_COLUMNS,
+    WRITES,
+    header_lookup,
 )
+from .models import LocalGovernment, Official
 from .spreadsheets import (
     SpreadsheetError,
     choice_lookup,
@@ -40,253 +37,6 @@ from .spreadsheets import (
 )
 
 KINDS = ("local_governments", "officials")
-KEEP = KEEP_STORED_VALUE
-
-
-@dataclass
-class Column:
-    key: str
-    aliases: tuple
-    required: bool = False
-    max_length: int | None = None
-
-    @property
-    def label(self):
-        """How the column is named to the user, in their language."""
-        return str(COLUMN_LABELS.get(self.key, self.key.replace("_", " ")))
-
-
-COLUMN_LABELS = {
-    "name": gettext_lazy("name"),
-    "country": gettext_lazy("country"),
-    "region": gettext_lazy("region"),
-    "kind": gettext_lazy("kind"),
-    "latitude": gettext_lazy("latitude"),
-    "longitude": gettext_lazy("longitude"),
-    "has_local_mgi": gettext_lazy("local MGI"),
-    "in_hub_repository": gettext_lazy("practice in the Hub repository"),
-    "mercociudades_member": gettext_lazy("MERCOCIUDADES member"),
-    "has_gcm_pledge": gettext_lazy("GCM pledge"),
-    "in_mayors_mechanism": gettext_lazy("Mayors Mechanism"),
-    "signed_marrakech_declaration": gettext_lazy("signed the Marrakech Mayors Declaration"),
-    "first_name": gettext_lazy("first name"),
-    "last_name": gettext_lazy("last name"),
-    "email": gettext_lazy("e-mail"),
-    "position": gettext_lazy("position"),
-    "role_kind": gettext_lazy("kind of role"),
-    "language": gettext_lazy("language"),
-    "gender": gettext_lazy("gender"),
-    "local_government": gettext_lazy("local government"),
-}
-
-
-LOCAL_GOVERNMENT_COLUMNS = [
-    Column(
-        "name",
-        (
-            "nombre",
-            "nome",
-            "name",
-            "gobierno local",
-            "governo local",
-            "local government",
-            "municipio",
-            "municipality",
-            "ciudad",
-            "cidade",
-            "city",
-        ),
-        required=True,
-        max_length=200,
-    ),
-    Column("country", ("pais", "country", "codigo iso", "iso code", "iso"), required=True),
-    Column(
-        "region",
-        ("region", "regiao", "provincia", "province", "departamento", "department", "estado", "state"),
-        max_length=200,
-    ),
-    Column("kind", ("tipo", "kind", "type", "tipo de gobierno", "tipo de governo")),
-    Column("latitude", ("latitud", "latitude", "lat")),
-    Column("longitude", ("longitud", "longitude", "lon", "lng", "long")),
-    Column("has_local_mgi", ("mgi local", "local mgi", "mgi", "igm local", "igm")),
-    Column(
-        "in_hub_repository",
-        (
-            "repositorio",
-            "repositorio del hub",
-            "repositorio do hub",
-            "hub",
-            "practica en el repositorio del hub",
-            "pratica no repositorio do hub",
-            "practice in the hub repository",
-        ),
-    ),
-    Column(
-        "mercociudades_member",
-        (
-            "mercociudades",
-            "mercocidades",
-            "miembro de mercociudades",
-            "membro de mercocidades",
-            "mercociudades member",
-        ),
-    ),
-    Column(
-        "has_gcm_pledge",
-        (
-            "compromiso pmm",
-            "compromisso pmm",
-            "promesa pmm",
-            "gcm pledge",
-            "pledge",
-            "compromiso",
-            "compromisso",
-        ),
-    ),
-    Column(
-        "in_mayors_mechanism",
-        (
-            "mecanismo de alcaldes",
-            "mecanismo de prefeitos",
-            "mayors mechanism",
-            "mecanismo de alcaldes y alcaldesas",
-        ),
-    ),
-    Column(
-        "signed_marrakech_declaration",
-        (
-            "marrakech",
-            "declaracion de marrakech",
-            "declaracao de marrakech",
-            "firmo la declaracion de marrakech",
-            "assinou a declaracao de marrakech",
-            "signed the marrakech mayors declaration",
-        ),
-    ),
-]
-
-OFFICIAL_COLUMNS = [
-    Column(
-        "first_name",
-        ("nombre", "nombres", "nome", "primeiro nome", "first name", "given name"),
-        required=True,
-        max_length=150,
-    ),
-    Column(
-        "last_name",
-        ("apellido", "apellidos", "sobrenome", "last name", "surname", "family name"),
-        required=True,
-        max_length=150,
-    ),
-    Column(
-        "email",
-        (
-            "correo",
-            "correo electronico",
-            "email",
-            "e mail",
-            "mail",
-            "endereco de e mail",
-            "e mail address",
-            "email address",
-        ),
-        required=True,
-        max_length=254,
-    ),
-    Column("position", ("cargo", "puesto", "position", "job title", "funcao"), max_length=200),
-    Column("role_kind", ("tipo de cargo", "tipo de rol", "tipo de funcao", "kind of role", "role", "rol")),
-    Column("language", ("idioma", "lengua", "lingua", "language")),
-    Column("gender", ("genero", "sexo", "gender")),
-    Column(
-        "local_government",
-        (
-            "gobierno local",
-            "governo local",
-            "local government",
-            "municipio",
-            "municipality",
-            "municipalidad",
-            "prefeitura",
-            "ciudad",
-            "cidade",
-            "city",
-        ),
-        required=True,
-    ),
-    Column("country", ("pais", "country", "codigo iso", "iso code", "iso"), required=True),
-    Column("region", ("region", "regiao", "provincia", "province", "departamento", "estado", "state")),
-]
-
-CHOICES = {"kind": GovernmentKind, "role_kind": RoleKind, "language": Language, "gender": Gender}
-# Words that country offices write in their sheets, besides the values and the labels in three languages.
-CHOICE_ALIASES = {
-    "kind": {
-        "municipio": "municipality",
-        "municipalidad": "municipality",
-        "prefeitura": "municipality",
-        "ciudad": "municipality",
-        "cidade": "municipality",
-        "area metropolitana": "metropolitan",
-        "regiao metropolitana": "metropolitan",
-        "provincia": "province",
-        "departamento": "province",
-        "estado": "province",
-        "gobernacion": "province",
-        "otro": "other",
-        "outro": "other",
-    },
-    "role_kind": {
-        "alcalde": "mayor",
-        "alcaldesa": "mayor",
-        "intendente": "mayor",
-        "intendenta": "mayor",
-        "prefeito": "mayor",
-        "prefeita": "mayor",
-        "gobernador": "mayor",
-        "gobernadora": "mayor",
-        "governador": "mayor",
-        "secretario": "secretary",
-        "secretaria": "secretary",
-        "director": "secretary",
-        "directora": "secretary",
-        "diretor": "secretary",
-        "diretora": "secretary",
-        "tecnico": "technical",
-        "tecnica": "technical",
-        "concejal": "council",
-        "concejala": "council",
-        "vereador": "council",
-        "vereadora": "council",
-        "otro": "other",
-        "outro": "other",
-    },
-    "gender": {
-        "femenino": "female",
-        "mujer": "female",
-        "feminino": "female",
-        "mulher": "female",
-        "f": "female",
-        "masculino": "male",
-        "hombre": "male",
-        "homem": "male",
-        "m": "male",
-        "otro": "other",
-        "outro": "other",
-        "prefiero no decir": "undisclosed",
-        "prefiro nao dizer": "undisclosed",
-    },
-    "language": {
-        "espanol": "es",
-        "castellano": "es",
-        "spanish": "es",
-        "portugues": "pt-br",
-        "portuguese": "pt-br",
-        "pt": "pt-br",
-        "pt br": "pt-br",
-        "ingles": "en",
-        "english": "en",
-    },
-}
 
 
 @dataclass
@@ -332,52 +82,18 @@ class ImportPlan:
     def is_valid(self):
         return not self.issues
 
-    def dataset(self, resource):
-        """The rows to write (new and updated), cleaned, as the import `resource` reads them."""
-        columns = [key for key in self.columns if key in resource.fields and key != "id"]
-        data = tablib.Dataset(headers=["id", *columns])
+    def writes(self):
+        """(model, new rows, updated rows) of this plan, each row as ({attribute: value}, pk): the columns the
+        file has, cleaned. A cell left empty in an optional choice column is left out, so that it keeps what
+        is stored (or the field's default, when new)."""
+        model, attributes = WRITES[self.kind]
+        keys = [key for key in self.columns if key in attributes]
+        new, updated = [], []
         for row in self.rows:
             if row.action in ("new", "updated"):
-                data.append([row.pk, *(self._value(row, key) for key in columns)])
-        return data
-
-    @staticmethod
-    def _value(row, key):
-        # A cell left empty in an optional choice column keeps what is stored (or the default, when new).
-        return row.values.get(key, KEEP)
-
-    def resource(self):
-        return LocalGovernmentImportResource() if self.kind == "local_governments" else OfficialImportResource()
-
-
-LABELS = {
-    "local_governments": (LocalGovernment, LocalGovernmentResource),
-    "officials": (Official, OfficialResource),
-}
-
-
-def _header_lookup(kind, columns):
-    """Every way a column may be written (aliases, model verbose names, export headers, in es/pt/en)."""
-    model, export_resource = LABELS[kind]
-    lookup = {}
-    for column in columns:
-        lookup.setdefault(normalise(column.key), column.key)
-        lookup.setdefault(normalise(column.key.replace("_", " ")), column.key)
-    for column in columns:
-        for alias in column.aliases:
-            lookup.setdefault(normalise(alias), column.key)
-    model_fields = {f.name for f in model._meta.get_fields()}
-    for language in ("es", "pt-br", "en"):
-        with translation.override(language):
-            for column in columns:
-                lookup.setdefault(normalise(column.label), column.key)
-                if column.key in model_fields:
-                    lookup.setdefault(normalise(model._meta.get_field(column.key).verbose_name), column.key)
-            for name, export_field in export_resource.fields.items():
-                key = name if any(c.key == name for c in columns) else None
-                if key:
-                    lookup.setdefault(normalise(export_field.column_name), key)
-    return lookup
+                values = {attributes[key]: row.values[key] for key in keys if key in row.values}
+                (new if row.action == "new" else updated).append((values, row.pk))
+        return model, new, updated
 
 
 def allowed_countries(user):
@@ -394,7 +110,7 @@ def plan_import(*, kind, table, user):
     if kind not in KINDS:
         raise ValueError(kind)
     columns = LOCAL_GOVERNMENT_COLUMNS if kind == "local_governments" else OFFICIAL_COLUMNS
-    lookup = _header_lookup(kind, columns)
+    lookup = header_lookup(kind, columns)
     positions, names, ignored = {}, {}, []
     for index, header in enumerate(table.headers):
         key = lookup.get(normalise(header))

@@ -5,16 +5,13 @@ Every export resource is built with the user who asks and the country chosen, an
 Column names are the models' translated verbose names, so headers come out in the user's language.
 """
 
-from django.db import connections, router
-from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.instance_loaders import CachedInstanceLoader
 
 from .enums import ExportKind
 from .models import Invitation, LocalGovernment, Official
-from .spreadsheets import MAX_UPLOAD_ROWS, cell_text
+from .spreadsheets import cell_text
 
 
 class IsoDateTimeWidget(widgets.Widget):
@@ -221,102 +218,3 @@ class InvitationResource(OfficialRowResource):
 
 
 # Imports: the library writes (bulk, no diff); `authorities.imports` has read and checked every cell first.
-
-
-# Rows arrive already checked and cleaned, with the `id` of the row they update (empty when new): one query
-# loads every instance to update, and rows are written in batches.
-
-
-def update_each(model, instances, names):
-    """UPDATE every instance's `names` columns (and its `updated` time) in one executemany.
-
-    Django's bulk_update writes one UPDATE with a CASE per column, which SQLite evaluates for every row
-    against every case: about 5 s for 1,000 officials of nine columns, against some 20 ms here.
-    """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
-    stamp = timezone.now()
-    if any(f.name == "updated" for f in model._meta.concrete_fields):
-        fields.append(model._meta.get_field("updated"))
-        for instance in instances:
-            instance.updated = stamp
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(model._meta.pk.column),
-    )
-    params = [
-        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields] + [instance.pk]
-        for instance in instances
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-KEEP_STORED_VALUE = object()
-
-
-class CleanRowsImportMixin:
-    """For rows that `authorities.imports` has already checked and converted to Python values: assign them
-    as they are (the widgets' parsing would redo that work, some 90 µs a row); update with `update_each`."""
-
-    def import_instance(self, instance, row, **kwargs):
-        for name, value in row.items():
-            if name in self._meta.import_id_fields or value is KEEP_STORED_VALUE:
-                continue
-            setattr(instance, self.fields[name].attribute, value)
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                update_each(self._meta.model, self.update_instances, self.get_bulk_update_fields())
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.update_instances.clear()
-
-
-class LocalGovernmentImportResource(CleanRowsImportMixin, resources.ModelResource):
-    class Meta:
-        model = LocalGovernment
-        fields = (
-            "id",
-            "name",
-            "country",
-            "region",
-            "kind",
-            "latitude",
-            "longitude",
-            *LocalGovernment.CRITERIA,
-        )
-        import_id_fields = ("id",)
-        instance_loader_class = CachedInstanceLoader
-        use_bulk = True
-        skip_diff = True
-        batch_size = MAX_UPLOAD_ROWS  # one batch: a fixed number of queries for any file we accept
-
-
-class OfficialImportResource(CleanRowsImportMixin, resources.ModelResource):
-    local_government = fields.Field(
-        attribute="local_government_id", column_name="local_government", widget=widgets.IntegerWidget()
-    )
-
-    class Meta:
-        model = Official
-        fields = (
-            "id",
-            "first_name",
-            "last_name",
-            "email",
-            "position",
-            "role_kind",
-            "language",
-            "gender",
-            "local_government",
-        )
-        import_id_fields = ("id",)
-        instance_loader_class = CachedInstanceLoader
-        use_bulk = True
-        skip_diff = True
-        batch_size = MAX_UPLOAD_ROWS  # one batch: a fixed number of queries for any file we accept

@@ -1,12 +1,15 @@
-"""iCalendar files (RFC 5545) for sessions, written by hand: a handful of properties, CRLF line ends,
-escaped text and lines folded at 75 octets.
+"""Session times: the time zone a session or an official names, and iCalendar files (RFC 5545) written with
+the `icalendar` library (escaping, folding at 75 octets, CRLF line ends).
 
 The invitation e-mails and the officials' portal give a session the same UID, so that a calendar that
-received the invitation updates the event instead of adding a second one.
+received the invitation updates the event instead of adding a second one; an invitation sent again after
+the schedule changed carries a higher SEQUENCE, so that the calendar replaces the event.
 """
 
+from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import icalendar
 from django.conf import settings
 from django.utils import timezone
 
@@ -24,40 +27,13 @@ def zone_named(*names):
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def escape_text(value):
-    """TEXT escaping of RFC 5545 section 3.3.11."""
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line):
-    """Fold a content line into lines of at most 75 octets, never splitting a UTF-8 character (3.1)."""
-    out, current, size, limit = [], [], 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append("".join(current))
-            current, size, limit = [" "], 1, 75
-        current.append(char)
-        size += width
-    out.append("".join(current))
-    return "\r\n".join(out)
-
-
-def _utc(moment):
-    return timezone.localtime(moment, timezone.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def session_uid(session):
     host = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "alp-portal"
     return f"alp-session-{session.pk}@{host}"
+
+
+def _utc(moment):
+    return timezone.localtime(moment, UTC).replace(microsecond=0)
 
 
 def _vevent(session, *, event, meeting_url, now, sequence=0):
@@ -65,32 +41,34 @@ def _vevent(session, *, event, meeting_url, now, sequence=0):
     for item in session.agenda_items.all():
         facilitator = f" ({item.facilitator})" if item.facilitator else ""
         description.append(f"{item.starts_at:%H:%M} {item.activity}{facilitator}")
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{session_uid(session)}",
-        f"DTSTAMP:{_utc(now)}",
-        f"DTSTART:{_utc(session.starts_at)}",
-        f"DTEND:{_utc(session.ends_at)}",
-        f"SEQUENCE:{sequence}",
-        f"SUMMARY:{escape_text(f'{event.title}: {session.title}')}",
-    ]
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(session))
+    vevent.add("dtstamp", _utc(now))
+    vevent.add("dtstart", _utc(session.starts_at))
+    vevent.add("dtend", _utc(session.ends_at))
+    vevent.add("sequence", sequence)
+    vevent.add("summary", f"{event.title}: {session.title}")
     if meeting_url:
         description.append(meeting_url)
-        lines += [f"LOCATION:{escape_text(meeting_url)}", f"URL:{meeting_url}"]
+        vevent.add("location", meeting_url)
+        vevent.add("url", meeting_url)
     elif event.location:
-        lines.append(f"LOCATION:{escape_text(event.location)}")
-    lines += [f"DESCRIPTION:{escape_text(chr(10).join(description))}", "END:VEVENT"]
-    return lines
+        vevent.add("location", event.location)
+    vevent.add("description", "\n".join(description))
+    return vevent
 
 
 def _vcalendar(vevents, name=None):
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    vcalendar = icalendar.Calendar()
+    vcalendar.add("version", "2.0")
+    vcalendar.add("prodid", PRODID)
+    vcalendar.add("calscale", "GREGORIAN")
+    vcalendar.add("method", "PUBLISH")
     if name:
-        lines.append(f"X-WR-CALNAME:{escape_text(name)}")
+        vcalendar.add("x-wr-calname", icalendar.vText(str(name)))  # an X- property: text only when said so
     for vevent in vevents:
-        lines += vevent
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        vcalendar.add_component(vevent)
+    return vcalendar.to_ical().decode()
 
 
 def calendar(entries, *, host=None, name, now=None):

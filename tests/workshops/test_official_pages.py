@@ -14,6 +14,7 @@ from tests.portal_world import portal  # noqa: F401 (fixture)
 from workshops import calendar
 from workshops.enums import EventKind, QuestionnaireKind
 from workshops.models import QuestionnaireResponse, Registration
+from workshops.queries import MySession
 from workshops.services import RegistrationError, register_for_edition
 
 pytestmark = pytest.mark.django_db
@@ -96,12 +97,18 @@ def test_all_sessions_calendar_has_one_event_per_session(client, portal):  # noq
     assert str(cal["X-WR-CALNAME"]) == "ALP A"
 
 
-def test_calendar_escapes_and_folds_long_text():
-    assert calendar.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    line = "SUMMARY:" + "ção " * 40
-    folded = calendar.fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
+def test_calendar_escapes_and_folds_long_text(portal):  # noqa: F811
+    session = portal["a"]["launch_session"]
+    session.title = "a,b;c\\d " + "ção " * 40
+    text = calendar.calendar([MySession(session, "", "")], name="x;y")
+    assert "SUMMARY:Launch a: a\\,b\\;c\\\\d ção" in text
+    assert "X-WR-CALNAME:x\\;y\r\n" in text
+    lines = text.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)  # folded at 75 octets, never inside a character
+    [summary] = [line for line in text.replace("\r\n ", "").split("\r\n") if line.startswith("SUMMARY:")]
+    assert summary == "SUMMARY:Launch a: a\\,b\\;c\\\\d " + "ção " * 40
+    event = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "Launch a: " + session.title
 
 
 # ---- Registration ----
