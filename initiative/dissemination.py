@@ -18,7 +18,7 @@ from alp_portal.roles import is_staff_member
 from authorities.models import Official
 from certificates.queries import recognized_local_governments, recognized_officials
 from workshops.enums import ActionStatus, SubmissionStatus
-from workshops.models import AlmiAgendaItem, AlmiContribution, Automapeo, AutomapeoAction
+from workshops.models import AlmiAgendaItem, Automapeo, AutomapeoAction
 
 from .enums import Piece
 from .models import GoodPractice, GuidingPrinciple, Initiative, Objective, Publication
@@ -40,21 +40,21 @@ def is_participant_or_staff(user, initiative):
     return Initiative.objects.for_user(user).filter(pk=initiative.pk).exists()
 
 
-def may_see(user, initiative, piece, states=None):
-    """Published pieces are public; an unpublished one is for staff and the initiative's participants only."""
+def may_see(user, initiative, piece, states=None, *, inside=None):
+    """Published pieces are public; an unpublished one is for staff and the initiative's participants only.
+    `states` and `inside` (whether the user is a participant or staff) spare the queries when known."""
     states = states if states is not None else publication_states(initiative)
     publication = states.get(piece)
     if publication is not None and publication.is_published:
         return True
-    return is_participant_or_staff(user, initiative)
+    return is_participant_or_staff(user, initiative) if inside is None else inside
 
 
 def visible_pieces(user, initiative):
+    """({piece: whether `user` may see it}, the publication states): `may_see` for every piece."""
     states = publication_states(initiative)
     inside = is_participant_or_staff(user, initiative)
-    return {
-        piece: (states[piece] is not None and states[piece].is_published) or inside for piece in Piece.values
-    }, states
+    return {piece: may_see(user, initiative, piece, states, inside=inside) for piece in Piece.values}, states
 
 
 # The Automapeo matrix
@@ -180,14 +180,6 @@ def almi_agenda(initiative):
     return list(themes.values())
 
 
-def unassigned_contributions(initiative):
-    return (
-        AlmiContribution.objects.filter(initiative=initiative, agenda_items__isnull=True)
-        .select_related("local_government")
-        .order_by("local_government__country", "local_government__name", "created")
-    )
-
-
 # Peer learning
 
 
@@ -287,11 +279,6 @@ def project(longitude, latitude):
 def map_size():
     scale = MAP_WIDTH / (EAST - WEST)
     return MAP_WIDTH, round((NORTH - SOUTH) * scale)
-
-
-def _number(value):
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 @cache

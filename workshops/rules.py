@@ -27,8 +27,3 @@ def questionnaire_accepts_answers(initiative, kind, *, now=None):
     if kind == QuestionnaireKind.ENTRY and initiative.stage == Stage.LAUNCH:
         return True
     return stage_accepts_submissions(initiative, now=now)
-
-
-def is_official_of(user, local_government_id):
-    official = getattr(user, "official", None) if user.is_authenticated else None
-    return official is not None and official.local_government_id == local_government_id

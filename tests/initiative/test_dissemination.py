@@ -9,14 +9,13 @@ from initiative.dissemination import (
     almi_agenda,
     automapeo_matrix,
     peer_learning,
-    unassigned_contributions,
 )
 from initiative.enums import Piece
 from initiative.models import GoodPractice, Objective, Publication, Stakeholder
 from initiative.services import PublicationError, send_dissemination_email, set_publication
 from tests.factories import VALID_RECOGNITION as VALID
 from tests.factories import make_government, make_official
-from workshops.models import AlmiAgendaItem
+from workshops.models import AlmiAgendaItem, AlmiContribution
 from workshops.services import merge_almi_items
 
 from .dissemination_world import build, recognize
@@ -65,7 +64,9 @@ def test_almi_agenda_counts_governments_and_countries(world):
         ("Datos", [("Datos locales", 2, 2), ("Datos (duplicado)", 1, 1)]),
         ("Vivienda", [("Vivienda digna", 0, 0)]),
     ]
-    assert list(unassigned_contributions(world.initiative)) == [world.contributions[3]]
+    assert list(AlmiContribution.objects.filter(initiative=world.initiative, agenda_items__isnull=True)) == [
+        world.contributions[3]
+    ]
 
 
 def test_merge_almi_items_keeps_first_with_all_contributions(world):
@@ -457,7 +458,7 @@ def test_group_contributions_admin_action_makes_item(world, client):
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:workshops_almiagendaitem_change", args=[item.pk])
     assert (item.title, item.kind, item.initiative) == ("Moradia", "challenge", world.initiative)
-    assert list(unassigned_contributions(world.initiative)) == []
+    assert list(AlmiContribution.objects.filter(initiative=world.initiative, agenda_items__isnull=True)) == []
 
 
 def test_group_contributions_refused_to_country_staff(world, client):
