@@ -15,7 +15,7 @@ import secrets
 from django.db import transaction
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -171,11 +171,12 @@ def issue_credentials(*, recognitions):
             .order_by("pk")
         )
         slots = allocate_slots(len(locked))
+        signed_at = timezone.now()  # one proof time for the chunk: its proof options are canonicalised once
         for recognition, (status_list, index) in zip(locked, slots, strict=True):
             document = build_credential(
                 recognition, status_list_id=status_list.pk, status_list_index=index, salt=secrets.token_hex(16)
             )
-            recognition.credential = sign_document(document, key=key)
+            recognition.credential = sign_document(document, key=key, created=signed_at)
             recognition.status_list, recognition.status_list_index = status_list, index
         Recognition.objects.bulk_update(locked, ["credential", "status_list", "status_list_index"])
         issued = {recognition.pk: recognition for recognition in locked}

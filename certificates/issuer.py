@@ -59,6 +59,7 @@ def utc_iso(moment):
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def sign_document(document, *, key):
+def sign_document(document, *, key, created=None):
+    """`document` signed by `key`; `created` (a datetime, by default now) is the proof's time."""
     method = verification_method(key.public_multibase)
-    return proofs.sign(document, key=key, verification_method=method, created=utc_iso(timezone.now()))
+    return proofs.sign(document, key=key, verification_method=method, created=utc_iso(created or timezone.now()))

@@ -7,6 +7,8 @@ checks this against the W3C test vector and verifies our credentials through ano
 """
 
 import hashlib
+import json
+from functools import lru_cache
 
 import base58
 from cryptography.exceptions import InvalidSignature
@@ -18,11 +20,18 @@ PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
 
+@lru_cache(maxsize=64)
+def _options_hash(options_json):
+    return hashlib.sha256(canonical_nquads(json.loads(options_json)).encode()).digest()
+
+
 def _hash_data(document, proof_options):
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     options = {**proof_options, "@context": document["@context"]}
     options.pop("proofValue", None)
-    proof_hash = hashlib.sha256(canonical_nquads(options).encode()).digest()
+    # The proof options are the same for every credential signed in one go (same key, same time): their
+    # canonical form is computed once, not once per credential.
+    proof_hash = _options_hash(json.dumps(options, sort_keys=True))
     document_hash = hashlib.sha256(canonical_nquads(unsigned).encode()).digest()
     return proof_hash + document_hash
 

@@ -410,3 +410,52 @@ def test_demo_cohort_issuance_gives_40_credentials_that_verify_offline(
     assert len(credentials) == 40  # 24 people and the 16 governments they represent
     validator = jsonschema.Draft4Validator(schema)
     assert [verify_offline(client, c) for c in credentials if validator.is_valid(c)] == ["valid"] * 40
+
+
+def test_contexts_are_resolved_once_per_process_not_once_per_credential():
+    """Signing resolves the kept contexts once: the second credential reads none of them again (resolving and
+    canonicalising the Open Badges context for every document was half of a credential's signing time)."""
+    from certificates import linked_data
+
+    loaded = []
+
+    def counting_loader(url, options=None):
+        loaded.append(url)
+        return linked_data.document_loader(url, options)
+
+    document = {
+        "@context": [linked_data.VC_V2, linked_data.OB_V3],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Autoridad Local Precursora",
+    }
+    resolver_cache = linked_data._resolved_contexts()
+    resolver_cache.clear()
+    first = linked_data.canonical_nquads(document)
+    assert linked_data.OB_V3 in resolver_cache and linked_data.VC_V2 in resolver_cache
+    # Once resolved, a loader is no longer asked for them through our resolver...
+    from pyld import jsonld
+    from pyld.context_resolver import ContextResolver
+
+    again = jsonld.normalize(
+        document,
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": counting_loader,
+            "contextResolver": ContextResolver(resolver_cache, counting_loader),
+        },
+    )
+    assert loaded == [] and again == first
+    # ...while pyld's own cache, which an independent verifier uses, holds nothing of ours.
+    assert linked_data.OB_V3 not in jsonld._resolved_context_cache
+
+
+def test_proof_options_are_canonicalised_once_per_signing_time(recognitions):
+    """Credentials signed together share one proof time: their proof options are canonicalised once."""
+    proofs._options_hash.cache_clear()
+    for recognition in Recognition.objects.filter(pk__in=[r.pk for r in recognitions]):
+        recognition.credential = None
+        recognition.save(update_fields=["credential"])
+    issue_credentials(recognitions=list(Recognition.objects.filter(pk__in=[r.pk for r in recognitions])))
+    info = proofs._options_hash.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
