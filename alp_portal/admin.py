@@ -6,14 +6,33 @@
 An object outside the user's scope answers 404, never a redirect that would tell it exists.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
+from .models import AuditEntry
 from .roles import is_country_staff, is_regional_staff, is_staff_member, staff_countries
+
+
+class ReasonForm(forms.Form):
+    """The reason an admin action asks for before it acts; kept in the audit trail (alp_portal/audit.py)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept in the audit trail with who did it and when."),
+    )
 
 
 def scoped(model, user):
@@ -97,6 +116,37 @@ class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
                 action = posted[0] if posted else ""
         return [(name, action), *((helpers.ACTION_CHECKBOX_NAME, str(pk)) for pk in selected)]
 
+    def reason_action(self, request, objects, *, form_class, title, intro, submit, apply):
+        """An action that asks why (and perhaps more) before it acts on `objects`: the first post shows
+        `form_class` (with a `reason` field) on admin/reason_action.html; a valid answer calls
+        `apply(obj, cleaned_data)` for each object, which returns a message of success or raises
+        ValidationError with what refused it. Returns the page, or None once done (back to the list)."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for obj in objects:
+                try:
+                    apply(obj, form.cleaned_data)
+                except ValidationError as error:
+                    for message in error.messages:
+                        messages.error(request, f"{obj}: {message}")
+                else:
+                    done += 1
+            if done:
+                messages.success(request, ngettext("%(count)d done.", "%(count)d done.", done) % {"count": done})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "opts": self.opts,
+            "form": form,
+            "objects": objects,
+            "action_fields": self.action_repost_fields(request, [obj.pk for obj in objects]),
+        }
+        return TemplateResponse(request, "admin/reason_action.html", context)
+
 
 class ScopedTabularInline(ScopeMixin, admin.TabularInline):
     extra = 0
@@ -125,3 +175,91 @@ class CountryListFilter(admin.SimpleListFilter):
 
 def country_filter(path):
     return type("CountryFilter", (CountryListFilter,), {"field_path": path})
+
+
+class AuditEventFilter(admin.SimpleListFilter):
+    """What was done: one of the audit trail's acts, or the admin's own additions, changes and deletions."""
+
+    title = _("what")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        from .audit import EVENTS
+
+        seen, choices = set(), []
+        for key, (label, _sentence) in EVENTS.items():
+            if str(label) not in seen:
+                seen.add(str(label))
+                choices.append((key, label))
+        return [*choices, ("admin", _("Edited in the admin"))]
+
+    def queryset(self, request, queryset):
+        from .audit import EVENTS, MARK
+
+        value = self.value()
+        if value == "admin":
+            return queryset.exclude(change_message__startswith=f'[{{"{MARK}":')
+        if value in EVENTS:
+            # Events that share a label (the imports) are listed once and filtered together.
+            label = str(EVENTS[value][0])
+            keys = [key for key, (other, _sentence) in EVENTS.items() if str(other) == label]
+            query = Q()
+            for key in keys:
+                query |= Q(change_message__startswith=f'[{{"{MARK}": {{"event": "{key}",')
+            return queryset.filter(query)
+        return queryset
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The one audit trail, read only, for regional staff: every act recorded by alp_portal.audit and every
+    change made in the admin. Country offices see the entries of their own objects on those objects' History
+    pages (scoped like the objects themselves), not this list, which spans every country."""
+
+    list_display = ["action_time", "user", "what", "object_link", "message"]
+    list_select_related = ["user", "content_type"]
+    list_filter = [AuditEventFilter, "content_type", "action_time"]
+    search_fields = ["object_repr", "change_message", "user__email"]
+    date_hierarchy = "action_time"
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return is_regional_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_regional_staff(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("what"))
+    def what(self, entry):
+        from .audit import event_label
+
+        return event_label(entry)
+
+    @admin.display(description=_("object"))
+    def object_link(self, entry):
+        if entry.content_type_id is None:
+            return "—"
+        label = f"{capfirst(entry.content_type.name)}: {entry.object_repr}"
+        try:
+            url = reverse(
+                f"admin:{entry.content_type.app_label}_{entry.content_type.model}_history", args=[entry.object_id]
+            )
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("message"))
+    def message(self, entry):
+        from .audit import describe
+
+        return describe(entry)

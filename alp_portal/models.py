@@ -1,3 +1,4 @@
+from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +9,13 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEntry(LogEntry):
+    """An entry of the one audit trail (alp_portal/audit.py): Django's admin log, listed in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-action_time"]

@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from alp_portal.admin import ScopedAdmin, ScopedTabularInline, country_filter
+from alp_portal.admin import ReasonForm, ScopedAdmin, ScopedTabularInline, country_filter
 from alp_portal.roles import is_regional_staff
 
 from .models import CountryOffice, ExportLog, Invitation, LocalGovernment, Official
@@ -109,9 +110,33 @@ class InvitationAdmin(ScopedExportMixin, ScopedAdmin):
     list_filter = ["initiative", "status", country_filter("official__local_government__country")]
     search_fields = ["official__first_name", "official__last_name", "official__email"]
     autocomplete_fields = ["official", "initiative"]
-    readonly_fields = ["sent_at", "accepted_at"]
+    # The status changes only through the services (sent, accepted, declined): shown, never edited.
+    readonly_fields = ["status", "sent_at", "accepted_at"]
     date_hierarchy = "sent_at"
-    actions = ["send_invitation_emails"]
+    actions = ["send_invitation_emails", "decline_invitations"]
+
+    def has_decline_permission(self, request):
+        return is_regional_staff(request.user)
+
+    @admin.action(description=_("Mark as declined (the official said no)"), permissions=["decline"])
+    def decline_invitations(self, request, queryset):
+        from .services import InvitationError, decline_invitation
+
+        def apply(invitation, data):
+            try:
+                decline_invitation(invitation=invitation, reason=data["reason"], by=request.user)
+            except InvitationError as error:
+                raise ValidationError(error.message) from error
+
+        return self.reason_action(
+            request,
+            list(queryset.select_related("official", "initiative")),
+            form_class=ReasonForm,
+            title=_("Mark invitations as declined"),
+            intro=_("Their links stop working. The reason is kept in the audit trail."),
+            submit=_("Mark as declined"),
+            apply=apply,
+        )
 
     @admin.action(description=_("Send the invitation e-mail (a new personal link)"), permissions=["change"])
     def send_invitation_emails(self, request, queryset):
@@ -141,12 +166,6 @@ class InvitationAdmin(ScopedExportMixin, ScopedAdmin):
     @admin.display(description=_("local government"), ordering="official__local_government__name")
     def local_government(self, obj):
         return obj.official.local_government
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not is_regional_staff(request.user):
-            fields.append("status")
-        return fields
 
 
 @admin.register(ExportLog)

@@ -10,7 +10,10 @@ from django.db import DatabaseError, connections, router, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from .enums import InvitationStatus
+from alp_portal import audit
+from alp_portal.roles import is_regional_staff
+
+from .enums import ExportKind, InvitationStatus
 from .models import (
     ExportLog,
     Invitation,
@@ -91,6 +94,29 @@ def send_invitation(*, invitation):
 
         transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
     return invitation
+
+
+def decline_invitation(*, invitation, reason, by):
+    """Mark an invitation declined, for an official who said no outside the portal (by e-mail, by phone): its
+    link stops working. Only regional staff; the reason goes to the audit trail.
+
+    Side effects: saves the status and writes the audit entry, together. Raises InvitationError when the
+    invitation was accepted already (the official has an account: deactivate it instead) or is declined."""
+    if not is_regional_staff(by):
+        raise InvitationError(_("Only regional staff can mark an invitation declined."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvitationError(_("Say why: the reason is kept in the audit trail."))
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status == InvitationStatus.ACCEPTED:
+            raise InvitationError(_("This invitation was accepted already: it cannot be declined."), invitation=locked)
+        if locked.status == InvitationStatus.DECLINED:
+            raise InvitationError(_("This invitation is declined already."), invitation=locked)
+        locked.status = InvitationStatus.DECLINED
+        locked.save(update_fields=["status", "updated"])
+        audit.record(event="invitation-declined", by=by, obj=locked, reason=reason)
+    return locked
 
 
 def request_new_invitation_link(*, email):
@@ -228,12 +254,15 @@ class ImportRefused(Exception):
 
 def record_export(*, user, kind, country="", rows, file_format, initiative=None):
     """Log who exported what: the kind of list, the country (empty: all the user may see), the rows."""
-    return ExportLog.objects.create(
-        user=user, kind=kind, country=country or "", rows=rows, file_format=file_format, initiative=initiative
-    )
+    with transaction.atomic():
+        log = ExportLog.objects.create(
+            user=user, kind=kind, country=country or "", rows=rows, file_format=file_format, initiative=initiative
+        )
+        audit.record(event="export", by=user, obj=log, rows=rows, what=ExportKind(kind).label, format=file_format)
+    return log
 
 
-def import_mapping(*, plan):
+def import_mapping(*, plan, by=None, file_name=""):
     """Store the new and updated rows of a checked `authorities.imports.ImportPlan`, all of them or none.
 
     The plan's rows are already checked and converted by `authorities.imports` (the preview staff confirmed),
@@ -259,6 +288,15 @@ def import_mapping(*, plan):
                 names.update(values)
             if changed:
                 update_each(model, changed, sorted(names))
+            if by is not None:
+                audit.record(
+                    event="import",
+                    by=by,
+                    what=model._meta.verbose_name_plural,
+                    file=file_name or "-",
+                    created=len(new),
+                    updated=len(updated),
+                )
     except DatabaseError as error:  # the database refused a row: nothing was stored
         raise ImportRefused(
             _("Nothing was imported: the database refused a row (%(error)s). Correct the file and try again.")

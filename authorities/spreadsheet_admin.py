@@ -264,7 +264,7 @@ class MappingImportMixin:
         if not plan.is_valid:  # the database changed since the preview
             return self._preview(request, plan)
         try:
-            created, updated = import_mapping(plan=plan)
+            created, updated = import_mapping(plan=plan, by=request.user, file_name=getattr(upload, "name", ""))
         except ImportRefused as refused:
             return self._render(request, form=form, page_errors=[str(refused)])
         messages.success(

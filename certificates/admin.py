@@ -159,8 +159,6 @@ class RecognitionAdmin(ScopedAdmin):
                 )
             except CertificateError as error:
                 refused, revoked = [str(error)], []
-            for recognition, reason in revoked:
-                self.log_change(request, recognition, _("Revoked: %(reason)s") % {"reason": reason})
             for message in refused:
                 messages.error(request, message)
             if revoked:

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alp_portal import audit
+
 from .enums import RecognitionStatus
 from .keys import signing_key
 from .models import Recognition
@@ -40,6 +42,7 @@ def revoke_recognition(*, recognition, reason, by):
         locked.revoked_by = by
         locked.revocation_reason = reason
         locked.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated"])
+        audit.record(event="revocation", by=by, obj=locked, reason=reason)
         if locked.status_list_id is not None:
             # Its Open Badges credential's bit flips in the same transaction: the list and this page agree.
             key = signing_key()

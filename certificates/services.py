@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from alp_portal import audit
 from alp_portal.roles import is_regional_staff
 from authorities.models import Official
 from initiative.enums import Language
@@ -59,6 +61,13 @@ def set_eligibility_override(*, initiative, official, eligible, reason, by):
     with transaction.atomic():
         if eligible is None:
             EligibilityOverride.objects.filter(initiative=initiative, official=official).delete()
+            audit.record(
+                event="eligibility-override",
+                by=by,
+                obj=official,
+                decision=gettext_lazy("Override removed: attendance decides"),
+                initiative=initiative,
+            )
             return None
         reason = (reason or "").strip()
         if not reason:
@@ -67,6 +76,16 @@ def set_eligibility_override(*, initiative, official, eligible, reason, by):
             initiative=initiative,
             official=official,
             defaults={"eligible": eligible, "reason": reason, "decided_by": by},
+        )
+        audit.record(
+            event="eligibility-override",
+            by=by,
+            obj=official,
+            reason=reason,
+            decision=gettext_lazy("Eligible whatever attendance says")
+            if eligible
+            else gettext_lazy("Not eligible whatever attendance says"),
+            initiative=initiative,
         )
         return override
 
@@ -112,6 +131,7 @@ def start_issuance(*, initiative, by, official_ids=None, language=""):
                 for government in governments
             ]
         )
+        audit.record(event="issuance", by=by, obj=batch, total=batch.total)
         transaction.on_commit(lambda: enqueue_issuance(run_issuance, batch.pk))
     return batch
 

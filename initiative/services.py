@@ -7,7 +7,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from alp_portal import audit
 from alp_portal.roles import is_regional_staff
 
 from .enums import Piece, Stage
@@ -43,6 +45,13 @@ def set_publication(*, initiative, piece, published, by):
         if published:
             publication.published_at = timezone.now()
         publication.save()
+        audit.record(
+            event="publication",
+            by=by,
+            obj=locked,
+            decision=gettext_lazy("Published") if published else gettext_lazy("Withdrawn"),
+            piece=piece.label,
+        )
     return publication
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from alp_portal import audit
 from alp_portal.roles import is_regional_staff
 from authorities.models import Invitation
 from authorities.queries import invited_figures
@@ -115,6 +116,14 @@ def advance_stage(*, initiative, to, by, note="", override_reason=""):
             note=note.strip(),
             overridden=missing,
             override_reason=override_reason if missing else "",
+        )
+        audit.record(
+            event="stage-override" if missing else "stage",
+            by=by,
+            obj=locked,
+            reason=override_reason if missing else note.strip(),
+            missing=" ".join(str(message) for message in missing),  # in the mover's language
+            **{"from": current.label, "to": to.label},
         )
     initiative.stage = to
     return transition

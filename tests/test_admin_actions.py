@@ -43,5 +43,6 @@ def test_action_pages_post_the_action_back_through_the_shared_fields():
     )
     assert users == [
         "templates/admin/certificates/recognition/revoke.html",
+        "templates/admin/reason_action.html",
         "templates/admin/workshops/event/send_invitations.html",
     ]

@@ -122,8 +122,8 @@ MODELS = {
     "eligibilityoverride": ("certificates", True, False),
 }
 # Rows that nobody adds by hand: the stage runner writes transitions; the GCM fixes its objectives; issuance
-# makes recognitions.
-NO_ADD = {"stagetransition", "objective", "guidingprinciple", "recognition"}
+# makes recognitions; attendance comes from the reports, the roster and the correction action.
+NO_ADD = {"stagetransition", "objective", "guidingprinciple", "recognition", "attendance"}
 
 
 def login(client, user):

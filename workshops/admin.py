@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from alp_portal.admin import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
+from alp_portal.admin import ReasonForm, ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
@@ -25,7 +25,7 @@ from .attendance import (
     upload_attendance_report,
 )
 from .enums import AttendanceStatus, EventKind
-from .forms import ReportUploadForm, SendInvitationsForm
+from .forms import AttendanceCorrectionForm, ReportUploadForm, SendInvitationsForm
 from .invitations import send_event_invitations
 from .models import (
     AgendaItem,
@@ -343,12 +343,54 @@ class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
         country_filter("official__local_government__country"),
     ]
     search_fields = ["official__first_name", "official__last_name", "official__email"]
-    autocomplete_fields = ["official", "session"]
-    readonly_fields = ["confirmed_by", "confirmed_at"]
+    # Attendance is written by the report import, the roster and the correction action only (their
+    # services keep the trail): the admin shows it.
+    fields = ["official", "session", "status", "seconds", "source", "source_reference", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+    actions = ["correct_attendance"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_correct_permission(self, request):
+        return is_regional_staff(request.user)
 
     @admin.display(description=_("minutes"), ordering="seconds")
     def attended_minutes(self, obj):
         return obj.minutes
+
+    @admin.action(description=_("Correct the attendance (with a reason)"), permissions=["correct"])
+    def correct_attendance(self, request, queryset):
+        from .attendance import AttendanceError, correct_attendance
+
+        def apply(attendance, data):
+            minutes = data["minutes"]
+            try:
+                correct_attendance(
+                    attendance=attendance,
+                    status=data["status"],
+                    seconds=None if minutes is None else minutes * 60,
+                    reason=data["reason"],
+                    by=request.user,
+                )
+            except AttendanceError as error:
+                raise ValidationError(error.messages) from error
+
+        return self.reason_action(
+            request,
+            list(queryset.select_related("official", "session__event")),
+            form_class=AttendanceCorrectionForm,
+            title=_("Correct attendance"),
+            intro=_("The new status and time replace what the report or the roster recorded, for each of these."),
+            submit=_("Correct"),
+            apply=apply,
+        )
 
 
 class AutomapeoActionInline(ScopedStackedInline):
@@ -364,8 +406,33 @@ class AutomapeoAdmin(ScopedAdmin):
     list_filter = ["initiative", "status", country_filter("local_government__country")]
     search_fields = ["local_government__name"]
     autocomplete_fields = ["local_government", "initiative"]
-    readonly_fields = ["submitted_at", "submitted_by", "revision", "last_saved_by"]
+    # The status changes by the officials' submission and the reopen action only (workshops.services).
+    readonly_fields = ["status", "submitted_at", "submitted_by", "revision", "last_saved_by"]
     inlines = [AutomapeoActionInline]
+    actions = ["reopen"]
+
+    def has_reopen_permission(self, request):
+        return is_regional_staff(request.user)
+
+    @admin.action(description=_("Reopen for changes (with a reason)"), permissions=["reopen"])
+    def reopen(self, request, queryset):
+        from .services import AutomapeoError, reopen_automapeo
+
+        def apply(automapeo, data):
+            try:
+                reopen_automapeo(automapeo=automapeo, reason=data["reason"], by=request.user)
+            except AutomapeoError as error:
+                raise ValidationError(str(error)) from error
+
+        return self.reason_action(
+            request,
+            list(queryset.select_related("local_government", "initiative")),
+            form_class=ReasonForm,
+            title=_("Reopen Automapeos"),
+            intro=_("Their officials can change them and submit them again."),
+            submit=_("Reopen"),
+            apply=apply,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

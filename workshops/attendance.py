@@ -13,8 +13,10 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
+from alp_portal import audit
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
@@ -293,7 +295,47 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
         locked.confirmed_by, locked.confirmed_at = by, now
         locked.outcome = {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
         locked.save()
+        audit.record(event="attendance-import", by=by, obj=session, file=locked.file_name, present=len(totals))
     return locked.outcome
+
+
+def correct_attendance(*, attendance, status, seconds, reason, by):
+    """Correct one attendance by hand (a report that missed someone's second device, a person wrongly marked):
+    the new status and seconds attended (None when not measured), with the reason, which goes to the audit
+    trail with what it was before. Only regional staff.
+
+    Side effects: saves the attendance (source: by hand; confirmed by `by`) with its audit entry, together.
+    Raises AttendanceError, changing nothing, without a reason or with negative seconds."""
+    _require_regional(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AttendanceError(_("Say why: the reason is kept in the audit trail."))
+    if seconds is not None and seconds < 0:
+        raise AttendanceError(_("The time attended cannot be negative."))
+    with transaction.atomic():
+        locked = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        before = _attendance_words(locked)
+        locked.status, locked.seconds = status, seconds
+        locked.source, locked.source_reference = AttendanceSource.MANUAL, ""
+        locked.confirmed_by, locked.confirmed_at = by, timezone.now()
+        locked.save()
+        audit.record(
+            event="attendance-correction",
+            by=by,
+            obj=locked,
+            reason=reason,
+            before=before,
+            after=_attendance_words(locked),
+        )
+    return locked
+
+
+def _attendance_words(attendance):
+    """The attendance in words, lazily: the audit trail keeps it in every language."""
+    status = AttendanceStatus(attendance.status).label
+    if attendance.seconds is None:
+        return status
+    return format_lazy("{} ({} min)", status, attendance.seconds // 60)
 
 
 def expire_attendance_imports(*, older_than):

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ActionStatus, ContributionKind, QuestionnaireKind
+from alp_portal.admin import ReasonForm
+
+from .enums import ActionStatus, AttendanceStatus, ContributionKind, QuestionnaireKind
 from .models import QuestionnaireResponse
 from .reports import MAX_REPORT_BYTES
 from .services import ActionInput
@@ -314,3 +316,17 @@ class SendInvitationsForm(forms.Form):
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officials"].queryset = officials
+
+
+class AttendanceCorrectionForm(ReasonForm):
+    """A correction of attendance by hand: the new status, the minutes attended (empty: not measured), why."""
+
+    status = forms.ChoiceField(label=_("status"), choices=AttendanceStatus.choices)
+    minutes = forms.IntegerField(
+        label=_("minutes attended"),
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_("Leave empty when the time was not measured."),
+    )
+    field_order = ["status", "minutes", "reason"]

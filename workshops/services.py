@@ -8,9 +8,11 @@ transaction. Domain errors carry a message a person can act on.
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from alp_portal import audit
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
@@ -179,6 +181,34 @@ def _write_actions(automapeo, actions, by_id):
         action.principles.set(data.principles)
         ids[data.key] = action.pk
     return ids
+
+
+class AutomapeoError(Exception):
+    """An Automapeo change that cannot happen, with a message a person can act on."""
+
+
+def reopen_automapeo(*, automapeo, reason, by):
+    """Give a submitted Automapeo back to its government's officials as a draft, so that they can change it
+    and submit it again. Only regional staff; the reason goes to the audit trail.
+
+    Side effects: saves the status (and a new revision: forms loaded before are stale) with its audit entry.
+    Raises AutomapeoError when it is not submitted."""
+    if not is_regional_staff(by):
+        raise AutomapeoError(_("Only regional staff can reopen an Automapeo."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AutomapeoError(_("Say why: the reason is kept in the audit trail."))
+    with transaction.atomic():
+        locked = Automapeo.objects.select_for_update().get(pk=automapeo.pk)
+        if locked.status != SubmissionStatus.SUBMITTED:
+            raise AutomapeoError(_("This Automapeo is not submitted: its officials can already change it."))
+        locked.status = SubmissionStatus.DRAFT
+        locked.revision = F("revision") + 1
+        locked.last_saved_by = by
+        locked.save(update_fields=["status", "revision", "last_saved_by", "updated"])
+        audit.record(event="automapeo-reopened", by=by, obj=locked, reason=reason)
+    locked.refresh_from_db()
+    return locked
 
 
 def add_almi_contribution(*, official, initiative, kind, text, objectives, form_key=""):

@@ -5,7 +5,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
+from alp_portal.audit import describe
 from certificates.enums import RecognitionKind, RecognitionStatus
 from certificates.models import Recognition
 from tests import factories as f
@@ -65,9 +67,10 @@ def test_revoke_from_change_page_revokes_like_the_list(
     assert done.redirect_chain == [(change_url(recognition), 302)]
     assert messages_of(done) == ["1 recognitions revoked; their holders are told by e-mail."]
     assert [m.to for m in mail.outbox] == [["ana@quilmes.example.org"]]
-    assert list(LogEntry.objects.filter(object_id=str(recognition.pk)).values_list("change_message", flat=True)) == [
-        "Revoked: Issued twice"
-    ]
+    with translation.override("en"):
+        assert [describe(entry) for entry in LogEntry.objects.filter(object_id=str(recognition.pk))] == [
+            "Revoked: Issued twice"
+        ]
     verify = staff_client.get(reverse("certificates:verify", args=[recognition.code]))
     assert verify.context["revoked"] is True
 
@@ -164,7 +167,9 @@ def test_revocation_page_offers_the_government_left_without_people_checked_with_
         RecognitionStatus.REVOKED,
         "Ana was its only recognized person",
     )
-    assert sorted(LogEntry.objects.values_list("object_id", "change_message")) == sorted(
+    with translation.override("en"):
+        entries = [(entry.object_id, describe(entry)) for entry in LogEntry.objects.all()]
+    assert sorted(entries) == sorted(
         [
             (str(recognition.pk), "Revoked: Issued twice"),
             (str(quilmes.pk), "Revoked: Ana was its only recognized person"),
