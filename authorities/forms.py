@@ -58,11 +58,9 @@ class NewInvitationLinkForm(forms.Form):
 def time_zone_choices():
     import zoneinfo
 
-    from django.conf import settings
-
     zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
     return [
-        ("", _("The portal's (%(zone)s)") % {"zone": settings.TIME_ZONE}),
+        ("", _("My country's (its capital's)")),
         *((z, z.replace("_", " ")) for z in zones),
     ]
 

@@ -159,7 +159,7 @@ class Official(TimeStampedModel):
         _("time zone"),
         max_length=64,
         blank=True,
-        help_text=_("For example America/Lima. Empty: the portal's."),
+        help_text=_("For example America/Lima. Empty: the capital's of the official's country."),
     )
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
     local_government = models.ForeignKey(
@@ -195,6 +195,15 @@ class Official(TimeStampedModel):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.time_zone and self.local_government_id:
+            from .time_zones import country_time_zone
+
+            self.time_zone = country_time_zone(self.local_government.country)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "time_zone"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

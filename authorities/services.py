@@ -17,6 +17,7 @@ from .enums import ExportKind, InvitationStatus
 from .models import (
     ExportLog,
     Invitation,
+    LocalGovernment,
     Official,
     PendingMappingImport,
     link_token,
@@ -24,6 +25,7 @@ from .models import (
     token_digest,
 )
 from .preferences import time_zone_name
+from .time_zones import country_time_zone
 
 
 class InvitationError(Exception):
@@ -223,7 +225,8 @@ def update_profile(
         official.position = position
         official.role_kind = role_kind
         official.language = language
-        official.time_zone = time_zone
+        # Left empty: their country's (the one rule: time_zones.country_time_zone), not the portal's.
+        official.time_zone = time_zone or country_time_zone(official.local_government.country)
         official.gender = gender
         official.public_consent = public_consent
         official.full_clean(exclude=["user", "local_government", "email"])
@@ -277,7 +280,10 @@ def import_mapping(*, plan, by=None, file_name=""):
     model, new, updated = plan.writes()
     try:
         with transaction.atomic():
-            model.objects.bulk_create([model(**values) for values, _pk in new])
+            created = [model(**values) for values, _pk in new]
+            if model is Official:
+                fill_time_zones(created)
+            model.objects.bulk_create(created)
             stored = model.objects.in_bulk([pk for _values, pk in updated])
             changed, names = [], set()
             for values, pk in updated:
@@ -303,6 +309,14 @@ def import_mapping(*, plan, by=None, file_name=""):
             % {"error": error}
         ) from error
     return len(new), len(updated)
+
+
+def fill_time_zones(officials):
+    """Give each new official without a time zone their country's (bulk writes skip Official.save)."""
+    missing = [official for official in officials if not official.time_zone]
+    governments = LocalGovernment.objects.in_bulk({official.local_government_id for official in missing})
+    for official in missing:
+        official.time_zone = country_time_zone(governments[official.local_government_id].country)
 
 
 def update_each(model, instances, names):
