@@ -22,10 +22,15 @@ def set_language_cookie(response, language):
 
 
 def time_zone_name(official):
-    """The official's time zone, or the portal's when they gave none (or an unknown one)."""
+    """The official's time zone: the one they chose, else their country's (rows loaded from fixtures may
+    have none), else the portal's (no official, or an unknown zone)."""
     import zoneinfo
 
-    name = (official.time_zone if official is not None else "") or settings.TIME_ZONE
+    from .time_zones import country_time_zone
+
+    if official is None:
+        return settings.TIME_ZONE
+    name = official.time_zone or country_time_zone(official.local_government.country)
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -57,13 +57,8 @@ from .services import (
 
 
 def official_time_zone(official):
-    """The official's own time zone, when they set a valid one; dates on these pages are shown in it."""
-    if not official.time_zone:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(official.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    """The official's time zone (authorities.preferences.time_zone_name); dates on these pages are shown in it."""
+    return zoneinfo.ZoneInfo(time_zone_name(official))
 
 
 class OfficialPortalMixin(AccessMixin):

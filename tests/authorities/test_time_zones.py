@@ -86,3 +86,12 @@ def test_migration_gives_existing_officials_their_countrys_zone():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_an_official_stored_without_a_zone_is_shown_their_countrys():
+    from authorities.preferences import time_zone_name
+
+    official = f.make_official(f.make_government("PE"))
+    Official.objects.filter(pk=official.pk).update(time_zone="")  # as a fixture loads it: no save()
+    assert time_zone_name(Official.objects.select_related("local_government").get(pk=official.pk)) == "America/Lima"
