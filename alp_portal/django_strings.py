@@ -16,6 +16,22 @@ DJANGO_STRINGS = [
     gettext_noop("Pagination %(name)s entries"),
     gettext_noop("Search %(name)s"),
     gettext_noop("No %s matches the given query."),
+    gettext_noop("View %s"),  # a read-only object's title: Django's Spanish says "Vista emisión", not "Ver emisión"
+    # django-import-export's Spanish says "This importer will import" on the export page.
+    gettext_noop("This exporter will export the following fields: "),
+    # Month names: Brazilian usage writes them in lower case ("18 de novembro"); Django's Portuguese capitalises.
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
 ]
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from alp_portal.admin import ScopedAdmin, ScopedTabularInline, country_filter
@@ -164,7 +164,12 @@ class RecognitionAdmin(ScopedAdmin):
             if revoked:
                 messages.success(
                     request,
-                    _("%(count)s recognitions revoked; their holders are told by e-mail.") % {"count": len(revoked)},
+                    ngettext(
+                        "%(count)s recognition revoked; its holder is told by e-mail.",
+                        "%(count)s recognitions revoked; their holders are told by e-mail.",
+                        len(revoked),
+                    )
+                    % {"count": len(revoked)},
                 )
             return None
         context = {

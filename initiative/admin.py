@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,11 +93,12 @@ def _publication_action(piece, published):
 
     verb = "publish" if published else "withdraw"
     action.__name__ = f"{verb}_{piece}"
-    label = Piece(piece).label
+    # Put into words when shown, in the reader's language: a lazy string formatted here would be frozen in
+    # the language of whoever imported this module first.
     if published:
-        action.short_description = gettext_lazy("Publish: %(piece)s") % {"piece": label}
+        action.short_description = lazy(lambda: _("Publish: %(piece)s") % {"piece": Piece(piece).label}, str)()
     else:
-        action.short_description = gettext_lazy("Withdraw: %(piece)s") % {"piece": label}
+        action.short_description = lazy(lambda: _("Withdraw: %(piece)s") % {"piece": Piece(piece).label}, str)()
     action.allowed_permissions = ("publish",)
     return action
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alp_portal.models import TimeStampedModel
 from alp_portal.roles import is_regional_staff, is_staff_member
@@ -430,7 +431,7 @@ class AutomapeoAction(TimeStampedModel):
     automapeo = models.ForeignKey(
         Automapeo, on_delete=models.CASCADE, related_name="actions", verbose_name=_("Automapeo")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     objectives = models.ManyToManyField(
@@ -550,7 +551,7 @@ class AlmiAgendaItem(TimeStampedModel):
     contributions = models.ManyToManyField(
         AlmiContribution, related_name="agenda_items", blank=True, verbose_name=_("contributions")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"), default=0)
 
     objects = AlmiAgendaItemQuerySet.as_manager()
 

@@ -53,7 +53,7 @@ def test_send_invitation_emails_personal_link_in_officials_language(invitation):
     ("language", "sentence"),
     [
         ("en", "The link is valid until Jan. 15, 2031."),
-        ("pt-br", "O link é válido até 15 de Janeiro de 2031."),
+        ("pt-br", "O link é válido até 15 de janeiro de 2031."),
         ("es", "El enlace es válido hasta el 15 de enero de 2031."),
     ],
 )

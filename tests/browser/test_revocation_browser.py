@@ -62,7 +62,7 @@ def test_browser_revoke_from_recognition_page_then_verify_says_revoked(live_serv
     page.wait_for_url(f"{base}/admin/certificates/recognition/{recognition.pk}/change/")
 
     assert page.locator(".messagelist .success").inner_text() == (
-        "1 recognitions revoked; their holders are told by e-mail."
+        "1 recognition revoked; its holder is told by e-mail."
     )
     recognition.refresh_from_db()
     assert (recognition.status, recognition.revocation_reason) == (
@@ -135,7 +135,7 @@ def test_browser_revocation_page_offers_the_government_then_public_figures_agree
         page.locator("#verdict").inner_text() == f"The code {quilmes.code} belongs to a recognition that was revoked."
     )
     page.goto(f"{base}/initiatives/{initiative.slug}/recognized/")
-    assert page.locator("main h1 + p").inner_text().startswith("1 local government recognized as Autoridad Local")
+    assert page.locator("main h1 + p").inner_text().startswith("1 local government recognized as Champion Local Authority")
     assert page.locator(".recognized-list li").all_inner_texts() == ["Rosario"]
     page.goto(f"{base}/initiatives/{initiative.slug}/")
     assert page.locator("tr", has_text="Hold a valid certificate").locator("td").last.inner_text() == (

@@ -65,7 +65,7 @@ def test_revoke_from_change_page_revokes_like_the_list(
         regional,
     )
     assert done.redirect_chain == [(change_url(recognition), 302)]
-    assert messages_of(done) == ["1 recognitions revoked; their holders are told by e-mail."]
+    assert messages_of(done) == ["1 recognition revoked; its holder is told by e-mail."]
     assert [m.to for m in mail.outbox] == [["ana@quilmes.example.org"]]
     with translation.override("en"):
         assert [describe(entry) for entry in LogEntry.objects.filter(object_id=str(recognition.pk))] == [
