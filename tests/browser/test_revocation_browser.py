@@ -135,7 +135,10 @@ def test_browser_revocation_page_offers_the_government_then_public_figures_agree
         page.locator("#verdict").inner_text() == f"The code {quilmes.code} belongs to a recognition that was revoked."
     )
     page.goto(f"{base}/initiatives/{initiative.slug}/recognized/")
-    assert page.locator("main h1 + p").inner_text().startswith("1 local government recognized as Champion Local Authority")
+    intro = page.locator("main h1 + p").inner_text()
+    assert intro.startswith("1 local government recognized as Champion Local Authority")
+        page.locator("main h1 + p").inner_text().startswith("1 local government recognized as Champion Local Authority")
+    )
     assert page.locator(".recognized-list li").all_inner_texts() == ["Rosario"]
     page.goto(f"{base}/initiatives/{initiative.slug}/")
     assert page.locator("tr", has_text="Hold a valid certificate").locator("td").last.inner_text() == (
