@@ -137,8 +137,6 @@ def test_browser_revocation_page_offers_the_government_then_public_figures_agree
     page.goto(f"{base}/initiatives/{initiative.slug}/recognized/")
     intro = page.locator("main h1 + p").inner_text()
     assert intro.startswith("1 local government recognized as Champion Local Authority")
-        page.locator("main h1 + p").inner_text().startswith("1 local government recognized as Champion Local Authority")
-    )
     assert page.locator(".recognized-list li").all_inner_texts() == ["Rosario"]
     page.goto(f"{base}/initiatives/{initiative.slug}/")
     assert page.locator("tr", has_text="Hold a valid certificate").locator("td").last.inner_text() == (
