@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -164,7 +165,10 @@ class CountryListFilter(admin.SimpleListFilter):
     field_path = "country"
 
     def lookups(self, request, model_admin):
-        codes = model_admin.get_queryset(request).order_by().values_list(self.field_path, flat=True).distinct()
+        # The countries are read from the model that holds the column (the local governments, say), in the
+        # user's scope: not a DISTINCT over every row of the list joined up to it.
+        field = get_fields_from_path(model_admin.model, self.field_path)[-1]
+        codes = scoped(field.model, request.user).order_by().values_list(field.name, flat=True).distinct()
         return sorted(((code, all_countries.name(code)) for code in codes if code), key=lambda item: str(item[1]))
 
     def queryset(self, request, queryset):

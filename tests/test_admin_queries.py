@@ -203,3 +203,34 @@ def test_admin_initiative_page_queries_do_not_grow_with_participants(client, wor
     launch = next(row for row in response.context["stage_figures"] if row.stage == "launch")
     assert launch.figures.people == 202
     assert CountryOffice.objects.count() == 2
+
+
+@pytest.mark.parametrize("role", ["regional", "country_x"])
+@pytest.mark.parametrize("params", [{}, {"country": "AR"}, {"p": "2"}])
+def test_attendance_changelist_reads_an_index_not_a_sort_of_every_joined_row(client, world, role, params):
+    """Issue 14, item 3: the list's order is the (session, official) index's, and the country filter's choices
+    come from the local governments, not from a DISTINCT over every attendance row."""
+    session = world["a"]["attendance"].session
+    officials = _officials(world, 60, "Orden")
+    Attendance.objects.bulk_create(
+        Attendance(official=official, session=session, status="present", seconds=60) for official in officials
+    )
+    client.force_login(world["users"][role])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:workshops_attendance_changelist"), params)
+    assert response.status_code == 200
+    on_attendance = [q["sql"] for q in queries.captured_queries if 'FROM "workshops_attendance"' in q["sql"]]
+    assert on_attendance, "the list was not read"
+    assert [sql for sql in on_attendance if "DISTINCT" in sql] == []
+    listing = [sql for sql in on_attendance if "ORDER BY" in sql]
+    assert listing
+    for sql in listing:
+        order = sql.split("ORDER BY", 1)[1].split("LIMIT")[0]
+        assert order.split() == [
+            '"workshops_attendance"."session_id"',
+            "ASC,",
+            '"workshops_attendance"."official_id"',
+            "ASC",
+        ]
+    shown = list(response.context["cl"].result_list)
+    assert [(a.session_id, a.official_id) for a in shown] == sorted((a.session_id, a.official_id) for a in shown)

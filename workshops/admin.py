@@ -343,6 +343,9 @@ class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
         country_filter("official__local_government__country"),
     ]
     search_fields = ["official__first_name", "official__last_name", "official__email"]
+    # By ids, which the index (session, official) serves: the model's order (by session start, then name)
+    # sorted every joined row of the table on each page, 319 ms for the last of 44,749 rows.
+    ordering = ["session_id", "official_id"]
     # Attendance is written by the report import, the roster and the correction action only (their
     # services keep the trail): the admin shows it.
     fields = ["official", "session", "status", "seconds", "source", "source_reference", "confirmed_by", "confirmed_at"]

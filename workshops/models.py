@@ -242,6 +242,9 @@ class Attendance(TimeStampedModel):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["session", "official"]
+        # Serves the admin list's order (session, then official, by id): a page at any depth reads the index
+        # instead of sorting every row joined to its session and official.
+        indexes = [models.Index(fields=["session", "official"], name="attendance_session_official")]
         constraints = [
             models.UniqueConstraint(fields=["official", "session"], name="attendance_once_per_session"),
             models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"),
