@@ -207,7 +207,7 @@ def test_admin_initiative_page_queries_do_not_grow_with_participants(client, wor
 
 @pytest.mark.parametrize("role", ["regional", "country_x"])
 @pytest.mark.parametrize("params", [{}, {"country": "AR"}, {"p": "2"}])
-def test_attendance_changelist_reads_an_index_not_a_sort_of_every_joined_row(client, world, role, params):
+def test_attendance_changelist_reads_an_index_not_a_sort_of_every_joined_row(client, world, role, params):  # noqa: F811
     """Issue 14, item 3: the list's order is the (session, official) index's, and the country filter's choices
     come from the local governments, not from a DISTINCT over every attendance row."""
     session = world["a"]["attendance"].session
