@@ -233,3 +233,28 @@ def test_export_selected_rows_only_within_scope(client, world):
     refused = export(client, ExportKind.OFFICIALS, {"export_items": ["1 OR 1=1"]})
     assert "export_items" in refused.context["form"].errors
     assert not refused.get("Content-Disposition")
+
+
+@pytest.mark.django_db
+def test_export_labels_are_resolved_once_per_language_and_match_the_models_own():
+    """Issue 14, item 4: the choice, yes/no and country labels of an export come from per-language tables
+    (not gettext per cell), and say exactly what get_FOO_display and the country's name say, in each language
+    one after the other."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from authorities.resources import OfficialResource
+
+    official = f.make_official_user(f.make_government("BR", name="Recife"), role_kind="mayor", language="pt-br")
+    staff = get_user_model().objects.create_superuser("exp", "exp@iom.example", "x")
+    for language in ("es", "en", "pt-br", "es"):
+        with translation.override(language):
+            dataset = OfficialResource(user=staff).export()
+            row = dict(zip(dataset.headers, dataset[0], strict=True))
+            expected = {
+                official.get_role_kind_display(),
+                official.get_language_display(),
+                official.local_government.country.name,
+                translation.gettext("yes"),
+            }
+        assert expected <= set(row.values()), (language, row)
