@@ -59,3 +59,15 @@ def test_a_refused_form_says_error_first(client, language, error):
     data = {name: page.context["form"][name].value() or "" for name in page.context["form"].fields}
     data["first_name"] = ""
     assert title(client.post(reverse("profile"), data, HTTP_ACCEPT_LANGUAGE=language)).startswith(error)
+
+
+def test_the_password_comes_right_after_the_email_in_tab_order(client):
+    """Issue 16, item 4: the password's hint holds a link ("Forgot your password?"); it is rendered after the
+    password input, so that tabbing from the e-mail reaches the password first."""
+    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    form = html[html.index('class="stacked-form"') :]
+    form = form[: form.index("</form>")]
+    focusable = re.findall(r'<(?:input(?![^>]*type="hidden")|a|button|select|textarea)\b[^>]*>', form)
+    names = [re.search(r'(?:name|href)="([^"]+)"', tag)[1] for tag in focusable[:3]]
+    assert names[:3] == ["login", "password", reverse("account_reset_password")]
+    assert 'aria-describedby="id_password_helptext"' in form and 'id="id_password_helptext"' in form
