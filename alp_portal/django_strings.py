@@ -16,7 +16,17 @@ DJANGO_STRINGS = [
     gettext_noop("Pagination %(name)s entries"),
     gettext_noop("Search %(name)s"),
     gettext_noop("No %s matches the given query."),
-    gettext_noop("View %s"),  # a read-only object's title: Django's Spanish says "Vista emisión", not "Ver emisión"
+    gettext_noop("View %s"),
+    # The admin's confirmations: Django's Spanish and Portuguese put a masculine article before every model
+    # name ("El invitación … fue agregado"); ours say it without one.
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop(
+        "The %(name)s “%(obj)s” was deleted successfully."
+    ),  # a read-only object's title: Django's Spanish says "Vista emisión", not "Ver emisión"
     # django-import-export's Spanish says "This importer will import" on the export page.
     gettext_noop("This exporter will export the following fields: "),
     # Month names: Brazilian usage writes them in lower case ("18 de novembro"); Django's Portuguese capitalises.

@@ -1,6 +1,8 @@
 """Django 6.1's own Spanish and Portuguese catalogues leave a few strings of the admin untranslated; ours
 translate them (alp_portal/django_strings.py)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -20,3 +22,34 @@ def test_admin_action_bar_speaks_the_staff_language(client, language, blank, run
     assert f">{blank}</option>" in html
     assert f">{run}</button>" in html
     assert "Select an option" not in html and ">Run<" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "added"),
+    [
+        ("es", "Se agregó “{obj}” (recurso) correctamente."),
+        ("pt-br", "Inclusão concluída: “{obj}” (recurso)."),
+    ],
+)
+def test_admin_confirmations_put_no_article_before_the_model_name(client, language, added):
+    """Issue 16, item 2: Django says "El {name} … fue agregado" whatever the model's gender ("El invitación")."""
+    from django.contrib.messages import get_messages
+
+    from initiative.models import Resource
+
+    client.force_login(f.make_regional_staff())
+    response = client.post(
+        reverse("admin:initiative_resource_add"),
+        {
+            "title": "Manual",
+            "url": "https://example.org/manual.pdf",
+            "kind": Resource._meta.get_field("kind").default,
+            "language": "es",
+        },
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    resource = Resource.objects.get()
+    shown = [re.sub(r"<[^>]+>", "", str(message)) for message in get_messages(response.wsgi_request)]  # obj is a link
+    assert shown == [added.format(obj=resource)]
