@@ -78,6 +78,10 @@ def test_browser_staff_adds_a_security_key_and_signs_in_with_it(live_server, des
     sign_in(page, base, "regional@iom.test")
     assert "/accounts/2fa/authenticate/" in page.url  # the password alone is not enough
     assert axe_violations(page) == []
+    # The button sits outside the form it submits, which it names: that form must carry the id.
+    button = page.locator("#mfa_webauthn_authenticate")
+    assert button.get_attribute("form") == "webauthn_form"
+    assert button.evaluate("b => b.form && b.form.id") == "webauthn_form"
     page.click("#mfa_webauthn_authenticate")
     page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
     page.goto(f"{base}/admin/")

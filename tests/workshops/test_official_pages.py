@@ -11,6 +11,7 @@ from authorities.enums import InvitationStatus
 from initiative.models import Initiative, StageTransition
 from tests import factories as f
 from tests.portal_world import portal  # noqa: F401 (fixture)
+from tests.workshops.test_error_summary import assert_heard
 from workshops import calendar
 from workshops.enums import EventKind, QuestionnaireKind
 from workshops.models import QuestionnaireResponse, Registration
@@ -171,7 +172,10 @@ def test_registration_missing_choice_error_next_to_field(client, portal):  # noq
     _login(client, portal)
     response = client.post(reverse("registration"), {})
     assert response.context["form"].errors == {"event": ["Choose one edition."]}
-    assert 'id="event-errors"' in response.content.decode()
+    assert 'id="id_event_error"' in response.content.decode()
+    # The summary at the top links to the group of editions, which takes focus (tabindex="-1").
+    assert_heard("registration", response.content.decode(), fields=["id_event"])
+    assert '<fieldset id="id_event" tabindex="-1" aria-describedby="id_event_error">' in response.content.decode()
 
 
 def test_registration_database_keeps_one_edition_per_initiative(portal):  # noqa: F811
