@@ -1,6 +1,7 @@
 """Django 6.1's own Spanish and Portuguese catalogues leave a few strings of the admin untranslated; ours
 translate them (alp_portal/django_strings.py)."""
 
+import json
 import re
 
 import pytest
@@ -53,3 +54,21 @@ def test_admin_confirmations_put_no_article_before_the_model_name(client, langua
     resource = Resource.objects.get()
     shown = [re.sub(r"<[^>]+>", "", str(message)) for message in get_messages(response.wsgi_request)]  # obj is a link
     assert shown == [added.format(obj=resource)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("es", "Nota: introduzca las horas en la zona horaria %(timezone)s. (Usted está %(offset)s horas por detrás)."),
+        ("pt-br", "Nota: informe os horários no fuso horário %(timezone)s. (Você está %(offset)s horas atrás.)"),
+    ],
+)
+def test_admin_scripts_time_zone_note_is_translated(client, language, note):
+    """The note the date and time fields add when the browser's zone is not the server's: Django 6.1's admin
+    catalogues lack it, the project's locale/*/djangojs.po give it."""
+    client.force_login(f.make_regional_staff())
+    script = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
+    forms = catalog["Note: Enter times in the %(timezone)s timezone. (You are %(offset)s hour behind.)"]
+    assert note in forms
