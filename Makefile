@@ -111,7 +111,7 @@ lint: $(DEV_STAMP)
 
 messages: $(STAMP)
 	@mkdir -p locale
-	$(PY) manage.py makemessages --no-location $(addprefix -l ,$(LANGUAGES)) $(I18N_IGNORE)
+	$(PY) manage.py makemessages --no-location -e html,txt,py,svg $(addprefix -l ,$(LANGUAGES)) $(I18N_IGNORE)
 	$(PY) manage.py compilemessages $(addprefix -l ,$(LANGUAGES)) $(I18N_IGNORE)
 
 # Production-like settings (the secret key is random at each run); a DATABASE_URL from the environment wins.

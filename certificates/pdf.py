@@ -230,7 +230,7 @@ def render_recognition_pdf(recognition, language=None):
     """The PDF of one recognition (one document, one WeasyPrint call)."""
     language = language or recognition.language
     document = _document([page_html(recognition, language)], language)
-    return document.write_pdf()
+    return document.write_pdf(pdf_tags=True)
 
 
 def render_recognition_pdfs(recognitions):
@@ -256,23 +256,28 @@ def render_recognition_pdfs(recognitions):
     variable_document = _document([page_html(r, layer=VARIABLE_LAYER) for r in recognitions], recognitions[0].language)
     if len(static_document.pages) != len(statics) or len(variable_document.pages) != len(recognitions):
         return [render_recognition_pdf(r) for r in recognitions]
-    static_pdf, variable_pdf = static_document.write_pdf(), variable_document.write_pdf()
+    static_pdf, variable_pdf = static_document.write_pdf(pdf_tags=True), variable_document.write_pdf(pdf_tags=True)
     del static_document, variable_document  # the layouts: let them go before the PDFs are put together
     return compose_pages(static_pdf, variable_pdf, which_static, [r.language for r in recognitions])
 
 
 def compose_pages(static_pdf, variable_pdf, which_static, languages):
     """One PDF per page of `variable_pdf`, each drawn over the page `which_static[i]` of `static_pdf`, with the
-    metadata of `variable_pdf` and its own language. pikepdf (qpdf, in C++) does it in about 2 ms a page."""
+    metadata of `variable_pdf` and its own language, tagged from both layers' tags (certificates/tagging.py).
+    pikepdf (qpdf, in C++) does it in about 2 ms a page."""
     import pikepdf
+
+    from .tagging import Layers
 
     pdfs = []
     with pikepdf.open(io.BytesIO(static_pdf)) as statics, pikepdf.open(io.BytesIO(variable_pdf)) as variables:
         info = dict(variables.docinfo.items())
-        for page, static, language in zip(variables.pages, which_static, languages, strict=True):
+        layers = Layers(statics, variables)
+        for index, (page, static, language) in enumerate(zip(variables.pages, which_static, languages, strict=True)):
             with pikepdf.new() as single:
                 single.pages.append(statics.pages[static])
-                single.pages[0].add_overlay(page)
+                overlay = single.pages[0].add_overlay(page)
+                layers.tag(single, static, index, single.pages[0].Resources.XObject[overlay])
                 # WeasyPrint gives all the pages of a document one dictionary of resources: without this, each
                 # PDF would carry every QR code of its batch (other holders' verification codes).
                 single.remove_unreferenced_resources()

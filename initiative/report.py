@@ -73,6 +73,8 @@ def _write_pdf(html):
         url_fetcher=fetcher,
         font_config=font_config,
     )
+    # Tagged (headings, tables, the map as a figure whose alternative text is its <title>), in the report's
+    # language (<html lang>), so that a screen reader reads it as the page it was made from.
     return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).write_pdf(
-        stylesheets=[stylesheet], font_config=font_config
+        stylesheets=[stylesheet], font_config=font_config, pdf_tags=True
     )

@@ -1,6 +1,8 @@
 import io
+import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -468,3 +470,41 @@ def test_group_contributions_refused_to_country_staff(world, client):
         {"action": "group_into_item", "_selected_action": [world.contributions[0].pk]},  # of Argentina
     )
     assert AlmiAgendaItem.objects.filter(contributions=world.contributions[0]).count() == 2  # as before
+
+
+def test_report_pdf_is_tagged_in_the_readers_language_with_the_maps_text(world, client):
+    """Issue 16, item 6: the report is a tagged PDF in its language; the map is a figure whose alternative text
+    is the map's title, and its country outlines stand out at 3:1 at least from the land and the paper."""
+    import pikepdf
+
+    for piece in Piece.values:
+        set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
+    pdf = client.get(reverse("initiative:report", args=[world.initiative.slug]) + "?lang=pt-br").content
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert document.Root.MarkInfo.Marked is True
+        assert str(document.Root.Lang) == "pt-br"
+        tree = [document.Root.StructTreeRoot.K[0]]
+        found = []
+        while tree:
+            element = tree.pop()
+            kids = element.get("/K")
+            tree += [k for k in (kids if isinstance(kids, pikepdf.Array) else []) if isinstance(k, pikepdf.Dictionary)]
+            found.append((str(element.get("/S")), str(element.get("/Alt", ""))))
+    assert ("/Figure", "Mapa da América do Sul com os governos locais reconhecidos") in found
+    assert ("/H1", "") in found and ("/Table", "") in found
+
+    svg = (settings.BASE_DIR / "templates/initiative/includes/map.svg").read_text()
+    land = re.search(r'class="land" fill="(#\w+)" stroke="(#\w+)"', svg)
+    assert contrast(land[2], land[1]) >= 3 and contrast(land[2], "#ffffff") >= 3
+
+
+def contrast(one, two):
+    """WCAG's contrast ratio of two colours."""
+
+    def luminance(colour):
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(one), luminance(two)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
