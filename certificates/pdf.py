@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from alp_portal.content_language import localized
+
 from .enums import RecognitionKind
 from .models import CODE_ALPHABET
 
@@ -182,7 +184,7 @@ def page_context(recognition):
         "initiative": initiative,
         "issued_at": recognition.issued_at,
         "signatory_name": initiative.signatory_name,
-        "signatory_title": initiative.signatory_title,
+        "signatory_title": localized(initiative, "signatory_title"),
         "verify_form_url": settings.SITE_URL.rstrip("/") + reverse("certificates:verify_form"),
         "qr_url": f"{QR_PREFIX}{recognition.code}.png",
         "code": recognition.code,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alp_portal.admin import ScopedAdmin, ScopedTabularInline
+from alp_portal.content_language import translation_form_fields, translations_form
 from alp_portal.roles import is_regional_staff
 
 from .enums import Piece, Stage
@@ -105,6 +106,7 @@ def _publication_action(piece, published):
 
 @admin.register(Initiative)
 class InitiativeAdmin(ScopedAdmin):
+    form = translations_form(Initiative)
     list_display = ["name", "year", "region", "stage"]
     list_filter = ["stage", "year"]
     search_fields = ["name", "region"]
@@ -163,6 +165,7 @@ class InitiativeAdmin(ScopedAdmin):
         (gettext_lazy("Workshop stage"), {"fields": ["submissions_close_at"]}),
         (gettext_lazy("Certificates"), {"fields": ["signatory_name", "signatory_title"]}),
         (gettext_lazy("Open data"), {"fields": ["data_licence"]}),
+        (gettext_lazy("In Portuguese and English"), {"fields": translation_form_fields(Initiative)}),
     ]
 
     def get_urls(self):
@@ -303,6 +306,7 @@ class GoodPracticeAdmin(ScopedAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(ScopedAdmin):
+    form = translations_form(Resource)
     list_display = ["title", "kind", "language", "initiative", "is_public"]
     list_select_related = ["initiative"]
     list_filter = ["kind", "language", "is_public", "initiative"]

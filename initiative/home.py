@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from alp_portal.content_language import localized
 from authorities.mixins import official_for
 from authorities.preferences import time_zone_name
 from authorities.queries import current_initiative
@@ -71,7 +72,7 @@ def expected_of(official, initiative, *, registration=None, editions=()):
     if stage in (Stage.MAPPING, Stage.LAUNCH, Stage.WORKSHOP):
         open_editions = [e for e in editions if e.first_start is None or e.first_start > now]
         if registration is not None:
-            tasks.append(Task("register", True, registration.event.title))
+            tasks.append(Task("register", True, localized(registration.event, "title")))
         elif open_editions:
             tasks.append(Task("register", False))
     if stage in (Stage.LAUNCH, Stage.WORKSHOP):

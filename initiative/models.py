@@ -70,6 +70,9 @@ class Initiative(TimeStampedModel):
         default=DataLicence.CC_BY_4,
         help_text=_("The licence under which the published data can be downloaded and reused (CSV, JSON, API)."),
     )
+    # Its words in Portuguese and English (alp_portal/content_language.py); Spanish stays in the fields.
+    TRANSLATED_FIELDS = ("name", "description", "signatory_title")
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -268,6 +271,9 @@ class Resource(TimeStampedModel):
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Visible to anyone, not only participants.")
     )
+    # Its words in Portuguese and English (alp_portal/content_language.py); Spanish stays in the fields.
+    TRANSLATED_FIELDS = ("title",)
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
 

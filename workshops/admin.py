@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from alp_portal.admin import ReasonForm, ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
+from alp_portal.content_language import translation_form_fields, translations_form
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
@@ -53,6 +54,7 @@ class SessionInline(ScopedTabularInline):
 
 @admin.register(Event)
 class EventAdmin(ScopedAdmin):
+    form = translations_form(Event)
     list_display = ["title", "initiative", "kind", "edition", "is_virtual"]
     list_select_related = ["initiative"]
     list_filter = ["initiative", "kind"]
@@ -129,11 +131,13 @@ class EventAdmin(ScopedAdmin):
 
 class AgendaItemInline(ScopedTabularInline):
     model = AgendaItem
-    fields = ["starts_at", "activity", "facilitator"]
+    form = translations_form(AgendaItem)
+    fields = ["starts_at", "activity", *translation_form_fields(AgendaItem), "facilitator"]
 
 
 @admin.register(Session)
 class SessionAdmin(ScopedAdmin):
+    form = translations_form(Session)
     list_display = ["title", "event", "starts_at", "ends_at", "attendance_links"]
     list_select_related = ["event"]
     list_filter = ["event__initiative", "event__kind"]

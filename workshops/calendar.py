@@ -13,6 +13,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from alp_portal.content_language import localized
+
 PRODID = "-//IOM Regional Office for South America//ALP Portal//EN"
 
 
@@ -37,17 +39,18 @@ def _utc(moment):
 
 
 def _vevent(session, *, event, meeting_url, now, sequence=0):
-    description = [str(event.title)]
+    # In the active language (the reader's, or the invited official's for an e-mail).
+    description = [localized(event, "title")]
     for item in session.agenda_items.all():
         facilitator = f" ({item.facilitator})" if item.facilitator else ""
-        description.append(f"{item.starts_at:%H:%M} {item.activity}{facilitator}")
+        description.append(f"{item.starts_at:%H:%M} {localized(item, 'activity')}{facilitator}")
     vevent = icalendar.Event()
     vevent.add("uid", session_uid(session))
     vevent.add("dtstamp", _utc(now))
     vevent.add("dtstart", _utc(session.starts_at))
     vevent.add("dtend", _utc(session.ends_at))
     vevent.add("sequence", sequence)
-    vevent.add("summary", f"{event.title}: {session.title}")
+    vevent.add("summary", f"{localized(event, 'title')}: {localized(session, 'title')}")
     if meeting_url:
         description.append(meeting_url)
         vevent.add("location", meeting_url)

@@ -58,6 +58,9 @@ class Event(TimeStampedModel):
     is_virtual = models.BooleanField(_("virtual"), default=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # Its words in Portuguese and English (alp_portal/content_language.py); Spanish stays in the fields.
+    TRANSLATED_FIELDS = ("title", "description")
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -105,6 +108,9 @@ class Session(TimeStampedModel):
     )
     meeting_url = models.URLField(_("meeting link"), blank=True, help_text=_("Shown only to registered participants."))
     recording_url = models.URLField(_("recording link"), blank=True)
+    # Its words in Portuguese and English (alp_portal/content_language.py); Spanish stays in the fields.
+    TRANSLATED_FIELDS = ("title",)
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -138,6 +144,9 @@ class AgendaItem(models.Model):
     starts_at = models.TimeField(_("time"))
     activity = models.CharField(_("activity"), max_length=300)
     facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
+    # Its words in Portuguese and English (alp_portal/content_language.py); Spanish stays in the fields.
+    TRANSLATED_FIELDS = ("activity",)
+    translations = models.JSONField(_("translations"), default=dict, blank=True, editable=False)
 
     objects = AgendaItemQuerySet.as_manager()
 
