@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
@@ -12,7 +13,9 @@ from alp_portal.admin import ScopedAdmin, ScopedTabularInline
 from alp_portal.content_language import translation_form_fields, translations_form
 from alp_portal.roles import is_regional_staff
 
+from .cloning import clone_initiative, plan_clone
 from .enums import Piece, Stage
+from .forms import NewCohortForm
 from .models import (
     GoodPractice,
     GuidingPrinciple,
@@ -172,6 +175,11 @@ class InitiativeAdmin(ScopedAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "<int:object_id>/new-cohort/",
+                self.admin_site.admin_view(self.new_cohort_view),
+                name="{}_{}_new_cohort".format(*info),
+            ),
+            path(
                 "<int:object_id>/advance/",
                 self.admin_site.admin_view(require_POST(self.advance_view)),
                 name="{}_{}_advance".format(*info),
@@ -233,6 +241,31 @@ class InitiativeAdmin(ScopedAdmin):
                 )
             messages.success(request, text % {"initiative": initiative, "stage": Stage(transition.to_stage).label})
         return redirect(reverse("admin:initiative_initiative_change", args=[initiative.pk]))
+
+    def new_cohort_view(self, request, object_id):
+        """Start a new cohort from this one: a form, a preview of what will be created, then the copy."""
+        source = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not is_regional_staff(request.user):
+            raise PermissionDenied
+        form = NewCohortForm(request.POST or None, initial={"region": source.region, "year": source.year + 1})
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            if "confirm" in request.POST:
+                new = clone_initiative(source=source, by=request.user, **form.cleaned_data)
+                messages.success(
+                    request, _("“%(new)s” is created from “%(old)s”.") % {"new": new.name, "old": source.name}
+                )
+                return redirect(reverse("admin:initiative_initiative_change", args=[new.pk]))
+            plan = plan_clone(source, form.cleaned_data["launch_date"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": source,
+            "title": _("Start a new cohort from “%(initiative)s”") % {"initiative": source.name},
+            "form": form,
+            "plan": plan,
+        }
+        return TemplateResponse(request, "admin/initiative/initiative/new_cohort.html", context)
 
 
 class OverrideFilter(admin.SimpleListFilter):
