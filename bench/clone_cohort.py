@@ -96,7 +96,8 @@ def main():
             times.append(time.perf_counter() - began)
         queries.append(len(captured))
     lines = [
-        "Start a new cohort from one like 2023's: 3 events, 11 sessions, 66 agenda lines, 40 stakeholders, 10 resources",
+        "Start a new cohort from one like 2023's: 3 events, 11 sessions, 66 agenda lines, "
+        "40 stakeholders, 10 resources",
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, database SQLite (file)",
         f"clone_initiative: median {statistics.median(times) * 1000:.1f} ms, slowest {max(times) * 1000:.1f} ms "
         f"of 5 runs; {queries[0]} queries each ({sorted(set(queries))})",
