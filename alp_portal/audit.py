@@ -42,6 +42,7 @@ EVENTS = {
     "invitation-declined": (_("Invitation declined"), _("Invitation marked as declined.")),
     "automapeo-reopened": (_("Automapeo reopened"), _("Automapeo reopened for changes.")),
     "publication": (_("Publication"), _("%(decision)s: %(piece)s")),
+    "bulk-invitation": (_("Invitations"), _("%(count)s officials invited at once.")),
     "cloned": (_("New cohort"), _("Created from “%(source)s”: %(events)s events and %(sessions)s sessions copied.")),
 }
 

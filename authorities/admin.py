@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from alp_portal.admin import ReasonForm, ScopedAdmin, ScopedTabularInline, country_filter
-from alp_portal.roles import is_regional_staff
+from alp_portal.roles import is_regional_staff, is_staff_member
 
+from .forms import InviteForm
 from .models import CountryOffice, ExportLog, Invitation, LocalGovernment, Official
 from .resources import InvitationResource, LocalGovernmentResource, OfficialResource
 from .spreadsheet_admin import MappingImportMixin, ScopedExportMixin
@@ -81,6 +84,7 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
     search_fields = ["first_name", "last_name", "email", "local_government__name"]
     autocomplete_fields = ["local_government"]
     readonly_fields = ["user"]
+    actions = ["invite_to_initiative"]
     fields = [
         ("first_name", "last_name"),
         "position",
@@ -92,6 +96,50 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
         "public_consent",
         "user",
     ]
+
+    def has_invite_permission(self, request):
+        return is_staff_member(request.user)  # country offices too: the list holds only their country's officials
+
+    @admin.action(description=_("Invite to an initiative"), permissions=["invite"])
+    def invite_to_initiative(self, request, queryset):
+        """Invite the selected officials (or the whole filtered list) to an initiative: choose it, see who will be
+        invited, who already is and who cannot be, then confirm (authorities/bulk_invitations.py)."""
+        from .bulk_invitations import invite_officials, plan_invitations
+
+        form = InviteForm(request.POST if "initiative" in request.POST else None)
+        plan = None
+        if form.is_bound and form.is_valid():
+            initiative = form.cleaned_data["initiative"]
+            if "apply" in request.POST:
+                try:
+                    plan = invite_officials(officials=queryset, initiative=initiative, by=request.user)
+                except IntegrityError:
+                    messages.error(
+                        request,
+                        _("Someone invited some of these officials meanwhile: nothing was sent. Look again."),
+                    )
+                    return None
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d official invited to “%(initiative)s”: the e-mail goes out in the background.",
+                        "%(count)d officials invited to “%(initiative)s”: the e-mails go out in the background.",
+                        len(plan.to_invite),
+                    )
+                    % {"count": len(plan.to_invite), "initiative": initiative},
+                )
+                return None
+            plan = plan_invitations(queryset, initiative)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invite to an initiative"),
+            "opts": self.opts,
+            "form": form,
+            "plan": plan,
+            "selected": queryset.count(),
+            "action_fields": self.action_repost_fields(request, list(queryset.values_list("pk", flat=True))),
+        }
+        return TemplateResponse(request, "admin/authorities/official/invite.html", context)
 
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj):

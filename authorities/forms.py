@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Gender
-from .models import Official
+from .models import Invitation, Official
 
 
 class AcceptInvitationForm(forms.Form):
@@ -99,3 +99,12 @@ class ProfileForm(forms.ModelForm):
                 "You can change your mind here at any time."
             ),
         }
+
+
+class InviteForm(forms.Form):
+    """The initiative to invite officials to (the admin's bulk invitation)."""
+
+    initiative = forms.ModelChoiceField(
+        label=_("Initiative"),
+        queryset=Invitation._meta.get_field("initiative").related_model.objects.order_by("-year", "name"),
+    )

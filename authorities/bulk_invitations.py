@@ -1,0 +1,82 @@
+"""Invitations in bulk (issue 15, item 1): the officials selected in the admin (or a whole filtered list)
+invited to an initiative at once, after a preview of who will be invited, who already is and who cannot be.
+
+The invitations are created in one transaction with their personal links (status "sent"), and the e-mails go
+out in the background, in chunks of CHUNK per task (`tasks.send_invitation_emails`), once it commits. One
+invitation per official and initiative stays the database's rule (`invitation_once_per_initiative`): sending
+again is the invitation list's "Send the invitation e-mail" action, which keeps the same invitation.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from alp_portal.audit import record
+
+from .enums import InvitationStatus
+from .models import Invitation, link_token, new_invitation_nonce, token_digest
+
+CHUNK = 100
+
+
+@dataclass
+class InvitationPlan:
+    to_invite: list
+    already: list
+    no_email: list
+
+
+def plan_invitations(officials, initiative):
+    """Who of `officials` (a queryset, already scoped to the user) will be invited to `initiative`, who already is,
+    who cannot be (no e-mail address). One query, whatever their number."""
+    rows = officials.select_related("local_government").annotate(
+        invited=Exists(Invitation.objects.filter(initiative=initiative, official=OuterRef("pk")))
+    )
+    plan = InvitationPlan([], [], [])
+    for official in rows.order_by("local_government__name", "last_name", "first_name", "pk"):
+        if official.invited:
+            plan.already.append(official)
+        elif not official.email:
+            plan.no_email.append(official)
+        else:
+            plan.to_invite.append(official)
+    return plan
+
+
+@transaction.atomic
+def invite_officials(*, officials, initiative, by):
+    """Invite those of `officials` who can be to `initiative`; the e-mails follow in the background. Returns the
+    plan that was carried out. A fixed number of queries (the e-mail tasks aside)."""
+    plan = plan_invitations(officials, initiative)
+    now = timezone.now()
+    invitations = []
+    for official in plan.to_invite:
+        nonce = new_invitation_nonce()
+        invitations.append(
+            Invitation(
+                official=official,
+                initiative=initiative,
+                status=InvitationStatus.SENT,
+                sent_at=now,
+                expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+                token_nonce=nonce,
+                token_hash=token_digest(link_token(nonce)),
+            )
+        )
+    created = Invitation.objects.bulk_create(invitations)
+    if created:
+        record(event="bulk-invitation", by=by, obj=initiative, count=len(created))
+        pks = [invitation.pk for invitation in created]
+
+        def send():
+            from .tasks import send_invitation_emails
+
+            for start in range(0, len(pks), CHUNK):
+                send_invitation_emails.enqueue(pks[start : start + CHUNK])
+
+        transaction.on_commit(send)
+    return plan
