@@ -42,6 +42,7 @@ def test_action_pages_post_the_action_back_through_the_shared_fields():
         if "admin/includes/action_repost_fields.html" in path.read_text()
     )
     assert users == [
+        "templates/admin/authorities/official/invite.html",
         "templates/admin/certificates/recognition/revoke.html",
         "templates/admin/reason_action.html",
         "templates/admin/workshops/event/send_invitations.html",

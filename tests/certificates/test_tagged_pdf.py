@@ -108,7 +108,9 @@ def test_batched_certificates_are_tagged_in_reading_order_each_with_its_own_hold
     people = [
         person(initiative, first_name="Ana", language="es"),
         person(initiative, first_name="Beatriz", language="pt-br"),
-        person(initiative, first_name="Carla", language="es", position="Secretaria de Derechos Humanos " * 10),
+        person(
+            initiative, first_name="Carla", language="es", position="Secretaria de Derechos Humanos " * 6
+        ),  # 186 of 200,
     ]
     recognitions = [*people, government(initiative, language="en")]
     pdfs = render_recognition_pdfs(recognitions)
