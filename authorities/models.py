@@ -109,19 +109,31 @@ class LocalGovernment(TimeStampedModel):
         verbose_name_plural = _("local governments")
         ordering = ["country", "name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), "country", "region", name="local_government_unique_name"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                "region",
+                name="local_government_unique_name",
+                violation_error_message=_(
+                    "A local government with this name already exists in this country and region: use that one, "
+                    "or tell them apart by their region."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="local_government_latitude_range",
+                violation_error_message=_("The latitude is a number between -90 and 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="local_government_longitude_range",
+                violation_error_message=_("The longitude is a number between -180 and 180."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="local_government_coordinates_together",
+                violation_error_message=_("Give both the latitude and the longitude, or neither."),
             ),
         ]
 
@@ -190,7 +202,13 @@ class Official(TimeStampedModel):
         verbose_name_plural = _("officials")
         ordering = ["last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="official_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="official_email_unique_ci",
+                violation_error_message=_(
+                    "Another official already has this e-mail address (capitals aside): edit that official instead."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -84,8 +84,13 @@ class Initiative(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(attendance_threshold_percent__gte=1, attendance_threshold_percent__lte=100),
                 name="initiative_threshold_is_a_percentage",
+                violation_error_message=_("The attendance threshold is a percentage: a number from 1 to 100."),
             ),
-            models.CheckConstraint(condition=Q(min_workshop_sessions__gte=1), name="initiative_min_sessions_positive"),
+            models.CheckConstraint(
+                condition=Q(min_workshop_sessions__gte=1),
+                name="initiative_min_sessions_positive",
+                violation_error_message=_("At least one workshop session must be required."),
+            ),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="initiative_stage_valid"),
             models.CheckConstraint(
                 condition=Q(data_licence__in=DataLicence.values), name="initiative_data_licence_valid"
@@ -183,7 +188,11 @@ class Objective(models.Model):
         verbose_name_plural = _("GCM objectives")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(number__gte=1, number__lte=23), name="objective_number_1_to_23"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=23),
+                name="objective_number_1_to_23",
+                violation_error_message=_("The Global Compact has 23 objectives: give a number from 1 to 23."),
+            ),
         ]
 
     def __str__(self):
@@ -209,7 +218,11 @@ class GuidingPrinciple(models.Model):
         verbose_name_plural = _("guiding principles")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(number__gte=1, number__lte=10), name="principle_number_1_to_10"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=10),
+                name="principle_number_1_to_10",
+                violation_error_message=_("The Global Compact has 10 guiding principles: give a number from 1 to 10."),
+            ),
         ]
 
     def __str__(self):
@@ -282,7 +295,11 @@ class Resource(TimeStampedModel):
         verbose_name_plural = _("resources")
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="resource_has_file_or_link"),
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""),
+                name="resource_has_file_or_link",
+                violation_error_message=_("Give the resource a file or a link."),
+            ),
         ]
 
     def __str__(self):
@@ -359,7 +376,14 @@ class Stakeholder(TimeStampedModel):
         verbose_name_plural = _("stakeholders")
         ordering = ["initiative", "name"]
         constraints = [
-            models.UniqueConstraint("initiative", Lower("email"), name="stakeholder_email_once_per_initiative"),
+            models.UniqueConstraint(
+                "initiative",
+                Lower("email"),
+                name="stakeholder_email_once_per_initiative",
+                violation_error_message=_(
+                    "This e-mail address already receives this initiative's e-mails: edit that stakeholder instead."
+                ),
+            ),
         ]
 
     def __str__(self):

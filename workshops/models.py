@@ -73,15 +73,20 @@ class Event(TimeStampedModel):
                 fields=["initiative"],
                 condition=Q(kind=EventKind.LAUNCH),
                 name="event_one_launch_per_initiative",
+                violation_error_message=_("This initiative has its launch already: edit that event instead."),
             ),
             models.UniqueConstraint(
                 fields=["initiative", "edition"],
                 condition=Q(kind=EventKind.WORKSHOP),
                 name="event_workshop_edition_unique",
+                violation_error_message=_(
+                    "This initiative has a workshop with this edition number already: choose another number."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=EventKind.WORKSHOP) | Q(edition__isnull=False),
                 name="event_workshop_has_edition",
+                violation_error_message=_("A workshop needs its edition number (1, 2, …)."),
             ),
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
         ]
@@ -119,7 +124,11 @@ class Session(TimeStampedModel):
         verbose_name_plural = _("sessions")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("The session must end after it starts."),
+            ),
         ]
 
     def __str__(self):
