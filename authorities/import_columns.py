@@ -302,3 +302,29 @@ def header_lookup(kind, columns):
                 if key:
                     lookup.setdefault(normalise(export_field.column_name), key)
     return lookup
+
+
+def columns_of(kind):
+    return LOCAL_GOVERNMENT_COLUMNS if kind == "local_governments" else OFFICIAL_COLUMNS
+
+
+# The example row of each import's template: the columns a person always fills, with values that import as they
+# are (the other columns are left empty in the example: their words are listed on the import page).
+EXAMPLE_ROWS = {
+    "local_governments": {"name": "Rosario", "country": "AR", "region": "Santa Fe"},
+    "officials": {
+        "first_name": "Ana",
+        "last_name": "Pérez",
+        "email": "ana.perez@rosario.gob.ar",
+        "position": "Secretaria de Derechos Humanos",
+        "local_government": "Rosario",
+        "country": "AR",
+        "region": "Santa Fe",
+    },
+}
+
+
+def template_table(kind):
+    """(headers, example row) of the template of an import of `kind`, headers in the active language."""
+    columns = columns_of(kind)
+    return [c.label for c in columns], [EXAMPLE_ROWS[kind].get(c.key, "") for c in columns]

@@ -27,10 +27,13 @@ from import_export.forms import ExportForm
 
 from alp_portal.roles import is_regional_staff, is_staff_member, staff_countries
 
+from .import_columns import columns_of, template_table
 from .imports import KIND_LABELS, PREVIEW_LIMIT, plan_import
 from .models import LocalGovernment
 from .services import ImportRefused, import_mapping, record_export, stash_mapping_upload, take_mapping_upload
-from .spreadsheets import EXPORT_FORMATS, MAX_UPLOAD_BYTES, SpreadsheetError, read_table
+from .spreadsheets import EXPORT_FORMATS, MAX_UPLOAD_BYTES, SpreadsheetError, read_table, write_csv, write_xlsx
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def country_choices(user):
@@ -187,6 +190,11 @@ class MappingImportMixin:
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
             path(
+                "import/template.<str:file_format>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            path(
                 "import/confirm/",
                 self.admin_site.admin_view(self.import_confirm_view),
                 name="{}_{}_import_confirm".format(*info),
@@ -201,8 +209,29 @@ class MappingImportMixin:
         }
         return super().changelist_view(request, extra_context)
 
+    def import_template_view(self, request, file_format):
+        """A spreadsheet to fill in: the import's columns in the reader's language and one example row."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if file_format not in ("csv", "xlsx"):
+            return HttpResponseBadRequest(_("Choose CSV or XLSX."))
+        headers, example = template_table(self.import_kind)
+        if file_format == "csv":
+            response = HttpResponse(write_csv(headers, [example]), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(write_xlsx(headers, [example]), content_type=XLSX_CONTENT_TYPE)
+        name = _("template") + f"-{self.import_kind.replace('_', '-')}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
     def _render(self, request, **context):
+        columns = columns_of(self.import_kind)
         context = {
+            "columns": [(c.label, c.required) for c in columns],
+            "template_urls": [
+                (label, reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template", args=[fmt]))
+                for fmt, label in (("xlsx", "XLSX"), ("csv", "CSV"))
+            ],
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Import %(kind)s") % {"kind": KIND_LABELS[self.import_kind]},

@@ -99,6 +99,8 @@ URL_ARGUMENTS = {
     "admin:app_list": lambda w: {"app_label": "authorities"},
     "admin:auth_user_password_change": lambda w: {"id": w["a"]["official"].user.pk},
     "admin:initiative_initiative_advance": lambda w: {"object_id": w["initiative"].pk},
+    "admin:authorities_official_import_template": lambda w: {"file_format": "xlsx"},
+    "admin:authorities_localgovernment_import_template": lambda w: {"file_format": "csv"},
     "admin:initiative_initiative_new_cohort": lambda w: {"object_id": w["initiative"].pk},
     "admin:workshops_session_roster": lambda w: {"object_id": w["session"].pk},
     "admin:workshops_session_import": lambda w: {"object_id": w["session"].pk},
