@@ -158,6 +158,8 @@ def test_browser_accept_invitation_switch_language_phone_width(
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD + "x")
     page.click("button[type=submit] >> nth=-1")
+    # A click does not wait for the page it posts to: wait for the answer before counting in it.
+    page.wait_for_selector(".field-error #id_password2")
     assert page.locator(".field-error #id_password2").count() == 1
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
