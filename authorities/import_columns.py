@@ -40,6 +40,7 @@ COLUMN_LABELS = {
     "has_gcm_pledge": gettext_lazy("GCM pledge"),
     "in_mayors_mechanism": gettext_lazy("Mayors Mechanism"),
     "signed_marrakech_declaration": gettext_lazy("signed the Marrakech Mayors Declaration"),
+    "public_consent": gettext_lazy("appears in public lists"),
     "first_name": gettext_lazy("first name"),
     "last_name": gettext_lazy("last name"),
     "email": gettext_lazy("e-mail"),
@@ -132,6 +133,19 @@ LOCAL_GOVERNMENT_COLUMNS = [
             "firmo la declaracion de marrakech",
             "assinou a declaracao de marrakech",
             "signed the marrakech mayors declaration",
+        ),
+    ),
+    Column(
+        "public_consent",
+        (
+            "aparece en las listas publicas",
+            "aparece nas listas publicas",
+            "appears in public lists",
+            "listas publicas",
+            "public lists",
+            "consentimiento",
+            "consentimento",
+            "consent",
         ),
     ),
 ]
@@ -268,7 +282,19 @@ LABELS = {
 WRITES = {
     "local_governments": (
         LocalGovernment,
-        {key: key for key in ("name", "country", "region", "kind", "latitude", "longitude", *LocalGovernment.CRITERIA)},
+        {
+            key: key
+            for key in (
+                "name",
+                "country",
+                "region",
+                "kind",
+                "latitude",
+                "longitude",
+                "public_consent",
+                *LocalGovernment.CRITERIA,
+            )
+        },
     ),
     "officials": (
         Official,
@@ -302,6 +328,22 @@ def header_lookup(kind, columns):
                 if key:
                     lookup.setdefault(normalise(export_field.column_name), key)
     return lookup
+
+
+# Columns of the portal's own exports that no import writes, as the export fields name them: what the portal
+# fills in itself (an official's account is made when they accept the invitation). A re-imported export reads
+# past them, saying so, rather than calling them unused.
+PORTAL_WRITTEN = {"local_governments": (), "officials": ("has_account",)}
+
+
+def portal_written_headers(kind):
+    """The normalised headers, in the three languages, of the export columns an import of `kind` leaves alone."""
+    _model, export_resource = LABELS[kind]
+    headers = set()
+    for language in ("es", "pt-br", "en"):
+        with translation.override(language):
+            headers.update(normalise(export_resource.fields[name].column_name) for name in PORTAL_WRITTEN[kind])
+    return headers
 
 
 def columns_of(kind):

@@ -25,6 +25,7 @@ from .import_columns import (
     OFFICIAL_COLUMNS,
     WRITES,
     header_lookup,
+    portal_written_headers,
 )
 from .models import LocalGovernment, Official
 from .spreadsheets import (
@@ -69,6 +70,7 @@ class ImportPlan:
     rows: list = field(default_factory=list)
     issues: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
+    portal_columns: list = field(default_factory=list)  # columns of the portal's exports that it fills in itself
     columns: list = field(default_factory=list)  # keys present in the file, in order
 
     def count(self, action):
@@ -83,8 +85,8 @@ class ImportPlan:
         return not self.issues
 
     def writes(self):
-        """(model, new rows, updated rows) of this plan, each row as ({attribute: value}, pk): the columns the
-        file has, cleaned. A cell left empty in an optional choice column is left out, so that it keeps what
+        """(model, new rows, updated rows) of this plan, each row as ({attribute: value}, pk, row number): the
+        columns the file has, cleaned. A cell left empty in an optional choice column is left out, so that it keeps what
         is stored (or the field's default, when new)."""
         model, attributes = WRITES[self.kind]
         keys = [key for key in self.columns if key in attributes]
@@ -92,7 +94,7 @@ class ImportPlan:
         for row in self.rows:
             if row.action in ("new", "updated"):
                 values = {attributes[key]: row.values[key] for key in keys if key in row.values}
-                (new if row.action == "new" else updated).append((values, row.pk))
+                (new if row.action == "new" else updated).append((values, row.pk, row.row))
         return model, new, updated
 
 
@@ -111,11 +113,17 @@ def plan_import(*, kind, table, user):
         raise ValueError(kind)
     columns = LOCAL_GOVERNMENT_COLUMNS if kind == "local_governments" else OFFICIAL_COLUMNS
     lookup = header_lookup(kind, columns)
-    positions, names, ignored = {}, {}, []
+    portal_written = portal_written_headers(kind)
+    positions, names, ignored, portal_columns = {}, {}, [], []
     for index, header in enumerate(table.headers):
         key = lookup.get(normalise(header))
         if key and key not in positions:
             positions[key], names[key] = index, header
+        elif key == "country" and SECOND_COUNTRY not in positions:
+            # The governments export has the country's name and its ISO code: both are read, and must agree.
+            positions[SECOND_COUNTRY], names[SECOND_COUNTRY] = index, header
+        elif normalise(header) in portal_written:
+            portal_columns.append(header)
         elif header:
             ignored.append(header)
     expected = ", ".join(c.label for c in columns)
@@ -130,15 +138,24 @@ def plan_import(*, kind, table, user):
             _("Columns missing: %(missing)s. Add them to the first row and upload the file again.")
             % {"missing": ", ".join(c.label for c in missing)}
         )
-    plan = ImportPlan(kind=kind, ignored_columns=ignored, columns=[c.key for c in columns if c.key in positions])
+    plan = ImportPlan(
+        kind=kind,
+        ignored_columns=ignored,
+        portal_columns=portal_columns,
+        columns=[c.key for c in columns if c.key in positions],
+    )
     checker = _LocalGovernmentChecker if kind == "local_governments" else _OfficialChecker
     checker(plan=plan, table=table, positions=positions, names=names, columns=columns, user=user).run()
     return plan
 
 
+SECOND_COUNTRY = "second_country"
+
+
 class _Checker:
     def __init__(self, *, plan, table, positions, names, columns, user):
         self.plan, self.table, self.positions, self.names, self.user = plan, table, positions, names, user
+        self.government_names = {}  # pk → name, for the changes of an official's local government
         self.columns = {c.key: c for c in columns}
         self.allowed = allowed_countries(user)
         self.choices = {
@@ -153,8 +170,23 @@ class _Checker:
             for key, index in self.positions.items()
         }
 
+    def words(self, key, value):
+        """A stored or imported value as the preview shows a change, in the user's language ("no → sí")."""
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if key in CHOICES:
+            return str(CHOICES[key](value).label) if value in CHOICES[key].values else value
+        if key == "country":
+            return _country_name(value)
+        if key == "local_government":
+            return self.government_names.get(value, value)
+        return str(value)
+
     def problem(self, issues, row, key, message):
-        issues.append(RowIssue(row=row, column=self.names.get(key, self.columns[key].label), message=message))
+        column = self.names[key] if key in self.names else self.columns[key].label
+        issues.append(RowIssue(row=row, column=column, message=message))
 
     def check_text(self, issues, row, raw, key):
         value = raw.get(key, "")
@@ -213,6 +245,15 @@ class _Checker:
                 % {"country": _country_name(code), "offices": offices},
             )
             return None
+        second = raw.get(SECOND_COUNTRY, "")
+        if second and parse_country(second) != code:
+            self.problem(
+                issues,
+                row,
+                SECOND_COUNTRY,
+                _("'%(value)s' is not %(country)s, the country in column '%(column)s'; correct one of them")
+                % {"value": second, "country": _country_name(code), "column": self.names["country"]},
+            )
         return code
 
     def finish(self, row, label, values, issues, existing, compare):
@@ -231,7 +272,7 @@ class _Checker:
             if key == "country":
                 old = old.code
             if old != values[key]:
-                changes.append((self.names.get(key, key), old, values[key]))
+                changes.append((self.names.get(key, key), self.words(key, old), self.words(key, values[key])))
         action = "updated" if changes else "unchanged"
         self.plan.rows.append(
             PlannedRow(row=row, action=action, label=label, values=values, changes=changes, pk=existing.pk)
@@ -295,15 +336,9 @@ class _LocalGovernmentChecker(_Checker):
                     values["kind"] = kind
             for criterion in LocalGovernment.CRITERIA:
                 if criterion in raw:
-                    try:
-                        values[criterion] = parse_boolean(raw[criterion])
-                    except ValueError:
-                        self.problem(
-                            issues,
-                            number,
-                            criterion,
-                            _("'%(value)s' is not yes or no; write sí/sim/yes or no/não") % {"value": raw[criterion]},
-                        )
+                    self.check_boolean(issues, number, raw, criterion, values)
+            if raw.get("public_consent"):  # empty: consent stays as it is (or as new governments start)
+                self.check_boolean(issues, number, raw, "public_consent", values)
             self.check_coordinates(issues, number, raw, values)
             match = None
             if code and name:
@@ -336,6 +371,14 @@ class _LocalGovernmentChecker(_Checker):
             label = f"{name} ({code or raw.get('country', '')})"
             self.finish(number, label, values, issues, match, [k for k in values if k != "country"])
         self.mark_first_duplicates(first_issue_rows, "name")
+
+    def check_boolean(self, issues, number, raw, key, values):
+        try:
+            values[key] = parse_boolean(raw[key])
+        except ValueError:
+            self.problem(
+                issues, number, key, _("'%(value)s' is not yes or no; write sí/sim/yes or no/não") % {"value": raw[key]}
+            )
 
     def check_coordinates(self, issues, number, raw, values):
         coordinates = {}
@@ -378,6 +421,7 @@ class _OfficialChecker(_Checker):
         for government in LocalGovernment.objects.filter(country__in=codes).only("id", "name", "region", "country"):
             key = (government.country.code, normalise(government.name))
             governments.setdefault(key, []).append(government)
+            self.government_names[government.pk] = government.name
         emails = {raw.get("email", "").lower() for _n, raw in raw_rows} - {""}
         existing = {
             official.email_lower: official
@@ -385,6 +429,7 @@ class _OfficialChecker(_Checker):
             .filter(email_lower__in=emails)
             .select_related("local_government")
         }
+        self.government_names.update((o.local_government_id, o.local_government.name) for o in existing.values())
         seen = {}
         first_rows = {}
         for number, raw in raw_rows:

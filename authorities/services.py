@@ -1,11 +1,13 @@
 """Writes of the authorities app: sending invitations and accepting them."""
 
+import logging
 import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, router, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +28,8 @@ from .models import (
 )
 from .preferences import time_zone_name
 from .time_zones import country_time_zone
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationError(Exception):
@@ -273,20 +277,20 @@ def import_mapping(*, plan, by=None, file_name=""):
     one executemany (`update_each`), whatever the number of rows.
     Side effects: creates and updates LocalGovernment or Official rows.
     Returns (created, updated). Raises ImportRefused, with nothing written, when the plan has invalid rows or
-    the database refuses a row.
+    the database refuses a row (the message names the row and the rule it breaks, see `_refused_row`).
     """
     if not plan.is_valid:
         raise ImportRefused(_("The file has rows with errors: correct them and upload the file again."))
     model, new, updated = plan.writes()
     try:
         with transaction.atomic():
-            created = [model(**values) for values, _pk in new]
+            created = [model(**values) for values, _pk, _row in new]
             if model is Official:
                 fill_time_zones(created)
             model.objects.bulk_create(created)
-            stored = model.objects.in_bulk([pk for _values, pk in updated])
+            stored = model.objects.in_bulk([pk for _values, pk, _row in updated])
             changed, names = [], set()
-            for values, pk in updated:
+            for values, pk, _row in updated:
                 instance = stored[pk]
                 for attribute, value in values.items():
                     setattr(instance, attribute, value)
@@ -304,11 +308,39 @@ def import_mapping(*, plan, by=None, file_name=""):
                     updated=len(updated),
                 )
     except DatabaseError as error:  # the database refused a row: nothing was stored
-        raise ImportRefused(
-            _("Nothing was imported: the database refused a row (%(error)s). Correct the file and try again.")
-            % {"error": error}
-        ) from error
+        row, message = _refused_row(model, new, updated)
+        if row is None:
+            logger.exception("The database refused a %s import that passed its checks", model._meta.model_name)
+            message = _(
+                "Nothing was imported: the database refused the file although every row passed the checks. "
+                "Nothing was stored; upload it again, and if it is refused again, send it to the regional office."
+            )
+        else:
+            message = _("Nothing was imported: row %(row)s: %(message)s Correct the row and upload the file again.") % {
+                "row": row,
+                "message": message,
+            }
+        raise ImportRefused(message) from error
     return len(new), len(updated)
+
+
+def _refused_row(model, new, updated):
+    """(row number, what is wrong) of the first row of an import that breaks a rule of the database (a constraint,
+    in its sentence, or a field's limit), else (None, None). Checked one row at a time, a query or a few each:
+    this runs only after the database refused the whole import, when someone changed the same records since the
+    preview, say."""
+    stored = model.objects.in_bulk([pk for _values, pk, _row in updated])
+    for values, pk, row in [*new, *updated]:
+        instance = stored[pk] if pk else model(**values)
+        for attribute, value in values.items():
+            setattr(instance, attribute, value)
+        written = {model._meta.get_field(attribute).name for attribute in values}
+        try:
+            instance.clean_fields(exclude={f.name for f in model._meta.fields} - written)
+            instance.validate_constraints()
+        except ValidationError as error:
+            return row, " ".join(error.messages)
+    return None, None
 
 
 def fill_time_zones(officials):
