@@ -64,6 +64,27 @@ class PlannedRow:
     pk: int | None = None
 
 
+@dataclass(eq=False)
+class NewGovernment:
+    """A local government an officials import names and the portal does not have yet: created with the officials,
+    in the same transaction (`pk` is set then)."""
+
+    name: str
+    region: str
+    country: str
+    row: int  # the first row that names it
+    pk: int | None = None
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def preview_label(self):
+        """'new government: Lima Metropolitana (Peru)', as the preview lists it."""
+        name = f"{self.name}, {self.region}" if self.region else self.name
+        return _("new government: %(name)s (%(country)s)") % {"name": name, "country": _country_name(self.country)}
+
+
 @dataclass
 class ImportPlan:
     kind: str
@@ -72,6 +93,7 @@ class ImportPlan:
     ignored_columns: list = field(default_factory=list)
     portal_columns: list = field(default_factory=list)  # columns of the portal's exports that it fills in itself
     columns: list = field(default_factory=list)  # keys present in the file, in order
+    new_governments: list = field(default_factory=list)  # NewGovernment, of an officials import
 
     def count(self, action):
         return sum(1 for row in self.rows if row.action == action)
@@ -96,6 +118,27 @@ class ImportPlan:
                 values = {attributes[key]: row.values[key] for key in keys if key in row.values}
                 (new if row.action == "new" else updated).append((values, row.pk, row.row))
         return model, new, updated
+
+
+# Words that come before a local government's name and do not tell it apart: "Municipalidad de Rosario",
+# "Prefeitura Municipal de São Paulo", "GAD Municipal de Quito" are Rosario, São Paulo and Quito.
+LEADING_WORDS = frozenset(
+    (
+        *("municipalidad", "municipio", "municipal", "prefeitura", "alcaldia", "intendencia", "ayuntamiento"),
+        *("gobierno", "governo", "autonomo", "descentralizado", "gad", "distrital", "provincial", "distrito"),
+        *("metropolitana", "metropolitano", "camara", "ilustre", "ciudad", "cidade", "city", "municipality"),
+        *("of", "de", "del", "do", "da", "la", "el"),
+    )
+)
+
+
+def look_alike_key(name):
+    """What is left of a government's name without case, accents and the leading words that do not tell it
+    apart: two names with the same key are probably the same government."""
+    words = normalise(name).split()
+    while len(words) > 1 and words[0] in LEADING_WORDS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def allowed_countries(user):
@@ -174,6 +217,8 @@ class _Checker:
         """A stored or imported value as the preview shows a change, in the user's language ("no → sí")."""
         if value is None or value == "":
             return ""
+        if isinstance(value, NewGovernment):
+            return value.name
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if key in CHOICES:
@@ -417,10 +462,11 @@ class _OfficialChecker(_Checker):
     def run(self):
         raw_rows = [(number, self.cells(cells)) for number, cells in self.table.rows]
         codes = {parse_country(raw.get("country", "")) for _n, raw in raw_rows} - {None}
-        governments = {}
+        self.governments, self.look_alikes, self.new_governments = {}, {}, {}
         for government in LocalGovernment.objects.filter(country__in=codes).only("id", "name", "region", "country"):
-            key = (government.country.code, normalise(government.name))
-            governments.setdefault(key, []).append(government)
+            code = government.country.code
+            self.governments.setdefault((code, normalise(government.name)), []).append(government)
+            self.look_alikes.setdefault((code, look_alike_key(government.name)), []).append(government)
             self.government_names[government.pk] = government.name
         emails = {raw.get("email", "").lower() for _n, raw in raw_rows} - {""}
         existing = {
@@ -457,37 +503,9 @@ class _OfficialChecker(_Checker):
             if not name:
                 self.problem(issues, number, "local_government", _("is empty; write the local government's name"))
             elif code:
-                candidates = governments.get((code, normalise(name)), [])
-                region = raw.get("region", "")
-                if region and len(candidates) > 1:
-                    candidates = [g for g in candidates if normalise(g.region) == normalise(region)]
-                if not candidates:
-                    self.problem(
-                        issues,
-                        number,
-                        "local_government",
-                        _(
-                            "'%(name)s' is not a local government of %(country)s; import it with the local "
-                            "governments "
-                            "first, or correct the name"
-                        )
-                        % {"name": name, "country": _country_name(code)},
-                    )
-                elif len(candidates) > 1:
-                    self.problem(
-                        issues,
-                        number,
-                        "local_government",
-                        _(
-                            "several local governments of %(country)s are called '%(name)s'; add a region "
-                            "column to "
-                            "say which"
-                        )
-                        % {"name": name, "country": _country_name(code)},
-                    )
-                else:
-                    government = candidates[0]
-                    values["local_government"] = government.pk
+                government = self.find_government(issues, number, code, name, raw.get("region", ""))
+                if government is not None:
+                    values["local_government"] = government
             match = existing.get(email.lower()) if email else None
             if (
                 match is not None
@@ -515,6 +533,72 @@ class _OfficialChecker(_Checker):
             label = f"{raw.get('first_name', '')} {raw.get('last_name', '')} <{email}>"
             self.finish(number, label, values, issues, match, list(values))
         self.mark_first_duplicates(first_rows, "email")
+
+    def find_government(self, issues, number, code, name, region):
+        """The pk of the local government a row names, a NewGovernment to create when the country has none of that
+        name nor one that looks like it, or None (and an issue) when the row must say which."""
+        country = _country_name(code)
+        named = self.governments.get((code, normalise(name)), [])
+        candidates = [g for g in named if normalise(g.region) == normalise(region)] if region and named else named
+        if len(named) > 1 and not region:
+            self.problem(
+                issues,
+                number,
+                "local_government",
+                _("several local governments of %(country)s are called '%(name)s'; add a region column to say which")
+                % {"name": name, "country": country},
+            )
+        elif len(named) == 1 or len(candidates) == 1:
+            return (candidates or named)[0].pk
+        elif named:
+            self.problem(
+                issues,
+                number,
+                "local_government",
+                _("'%(name)s' of %(country)s is in the portal in %(regions)s, not in '%(region)s'; correct the region")
+                % {"name": name, "country": country, "region": region, "regions": ", ".join(g.region for g in named)},
+            )
+        elif len(name) > (limit := LocalGovernment._meta.get_field("name").max_length):
+            self.problem(issues, number, "local_government", _("is longer than %(max)s characters") % {"max": limit})
+        else:
+            return self.new_government(issues, number, code, name, region)
+        return None
+
+    def new_government(self, issues, number, code, name, region):
+        """A government to create, unless it looks like one the portal has ("Municipalidad de Rosario" next to
+        "Rosario") or one an earlier row creates under another name: then the row must say which it means."""
+        look_alike = look_alike_key(name)
+        similar = self.look_alikes.get((code, look_alike))
+        if similar:
+            existing = ", ".join(f"{g.name} ({g.region})" if g.region else g.name for g in similar)
+            self.problem(
+                issues,
+                number,
+                "local_government",
+                _(
+                    "'%(name)s' looks like %(existing)s, already in the portal: write its name as it is there; if it "
+                    "is another local government, import it first with the local governments import"
+                )
+                % {"name": name, "existing": existing},
+            )
+            return None
+        key = (code, normalise(name), normalise(region))
+        government = self.new_governments.get(key)
+        if government is None:
+            earlier = self.new_governments.get((code, look_alike))
+            if earlier is not None:
+                self.problem(
+                    issues,
+                    number,
+                    "local_government",
+                    _("'%(name)s' looks like '%(other)s' on row %(row)s; write the same name and region on both rows")
+                    % {"name": name, "other": earlier.name, "row": earlier.row},
+                )
+                return None
+            government = NewGovernment(name=name, region=region, country=code, row=number)
+            self.new_governments[key] = self.new_governments[(code, look_alike)] = government
+            self.plan.new_governments.append(government)
+        return government
 
 
 PREVIEW_LIMIT = 200

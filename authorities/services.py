@@ -16,6 +16,7 @@ from alp_portal import audit
 from alp_portal.roles import is_regional_staff
 
 from .enums import ExportKind, InvitationStatus
+from .imports import NewGovernment
 from .models import (
     ExportLog,
     Invitation,
@@ -284,6 +285,7 @@ def import_mapping(*, plan, by=None, file_name=""):
     model, new, updated = plan.writes()
     try:
         with transaction.atomic():
+            _create_new_governments(plan.new_governments, [*new, *updated])
             created = [model(**values) for values, _pk, _row in new]
             if model is Official:
                 fill_time_zones(created)
@@ -298,6 +300,15 @@ def import_mapping(*, plan, by=None, file_name=""):
                 names.update(values)
             if changed:
                 update_each(model, changed, sorted(names))
+            if by is not None and plan.new_governments:
+                audit.record(
+                    event="import",
+                    by=by,
+                    what=LocalGovernment._meta.verbose_name_plural,
+                    file=file_name or "-",
+                    created=len(plan.new_governments),
+                    updated=0,
+                )
             if by is not None:
                 audit.record(
                     event="import",
@@ -308,7 +319,7 @@ def import_mapping(*, plan, by=None, file_name=""):
                     updated=len(updated),
                 )
     except DatabaseError as error:  # the database refused a row: nothing was stored
-        row, message = _refused_row(model, new, updated)
+        row, message = _refused_row(model, new, updated, plan.new_governments)
         if row is None:
             logger.exception("The database refused a %s import that passed its checks", model._meta.model_name)
             message = _(
@@ -324,17 +335,36 @@ def import_mapping(*, plan, by=None, file_name=""):
     return len(new), len(updated)
 
 
-def _refused_row(model, new, updated):
+def _create_new_governments(governments, rows):
+    """Create the local governments an officials import names for the first time, and point its rows at them."""
+    if not governments:
+        return
+    stored = LocalGovernment.objects.bulk_create(
+        [LocalGovernment(name=g.name, region=g.region, country=g.country) for g in governments]
+    )
+    for government, row in zip(governments, stored, strict=True):
+        government.pk = row.pk
+    for values, _pk, _row in rows:
+        if isinstance(values.get("local_government_id"), NewGovernment):
+            values["local_government_id"] = values["local_government_id"].pk
+
+
+def _refused_row(model, new, updated, new_governments):
     """(row number, what is wrong) of the first row of an import that breaks a rule of the database (a constraint,
     in its sentence, or a field's limit), else (None, None). Checked one row at a time, a query or a few each:
     this runs only after the database refused the whole import, when someone changed the same records since the
-    preview, say."""
+    preview, say. The local governments a row points at were found by the checks: they are not looked up again."""
+    for government in new_governments:
+        try:
+            LocalGovernment(name=government.name, region=government.region, country=government.country).full_clean()
+        except ValidationError as error:
+            return government.row, " ".join(error.messages)
     stored = model.objects.in_bulk([pk for _values, pk, _row in updated])
     for values, pk, row in [*new, *updated]:
         instance = stored[pk] if pk else model(**values)
         for attribute, value in values.items():
             setattr(instance, attribute, value)
-        written = {model._meta.get_field(attribute).name for attribute in values}
+        written = {model._meta.get_field(attribute).name for attribute in values} - {"local_government"}
         try:
             instance.clean_fields(exclude={f.name for f in model._meta.fields} - written)
             instance.validate_constraints()

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries as all_countries
 from import_export.admin import ExportMixin
 from import_export.forms import ExportForm
@@ -301,4 +301,15 @@ class MappingImportMixin:
             _("Import done: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
             % {"created": created, "updated": updated, "unchanged": plan.count("unchanged")},
         )
+        if plan.new_governments:
+            count = len(plan.new_governments)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s local government created with them.",
+                    "%(count)s local governments created with them.",
+                    count,
+                )
+                % {"count": count},
+            )
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
