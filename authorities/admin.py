@@ -1,13 +1,20 @@
+from datetime import UTC, datetime
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from alp_portal.admin import ReasonForm, ScopedAdmin, ScopedTabularInline, country_filter
 from alp_portal.roles import is_regional_staff, is_staff_member
 
+from .enums import InvitationStatus
 from .forms import InviteForm
 from .models import CountryOffice, ExportLog, Invitation, LocalGovernment, Official
 from .resources import InvitationResource, LocalGovernmentResource, OfficialResource
@@ -111,6 +118,7 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
         if form.is_bound and form.is_valid():
             initiative = form.cleaned_data["initiative"]
             if "apply" in request.POST:
+                started = timezone.now()
                 try:
                     plan = invite_officials(officials=queryset, initiative=initiative, by=request.user)
                 except IntegrityError:
@@ -128,7 +136,7 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
                     )
                     % {"count": len(plan.to_invite), "initiative": initiative},
                 )
-                return None
+                return redirect(sending_url(initiative, since=started))
             plan = plan_invitations(queryset, initiative)
         context = {
             **self.admin_site.each_context(request),
@@ -150,18 +158,87 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
         return obj.user_id is not None
 
 
+def sending_url(initiative, *, since=None):
+    """The page that follows the invitation e-mails of `initiative` going out (those sent since `since`)."""
+    url = reverse("admin:authorities_invitation_sending", args=[initiative.pk])
+    return f"{url}?since={int(since.timestamp())}" if since else url
+
+
+class EmailedFilter(admin.SimpleListFilter):
+    title = _("e-mail")
+    parameter_name = "emailed"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("sent")), ("waiting", _("waiting to go out"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "sent":
+            return queryset.filter(emailed_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(emailed_at__isnull=True).exclude(status=InvitationStatus.PENDING)
+        return queryset
+
+
 @admin.register(Invitation)
-class InvitationAdmin(ScopedExportMixin, ScopedAdmin):
+class InvitationAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
     resource_classes = [InvitationResource]
-    list_display = ["official", "local_government", "initiative", "status", "sent_at", "accepted_at"]
+    import_kind = "invitations"
+    list_display = ["official", "local_government", "initiative", "status", "sent_at", "emailed_at", "accepted_at"]
     list_select_related = ["official__local_government", "initiative"]
-    list_filter = ["initiative", "status", country_filter("official__local_government__country")]
+    list_filter = ["initiative", "status", EmailedFilter, country_filter("official__local_government__country")]
     search_fields = ["official__first_name", "official__last_name", "official__email"]
     autocomplete_fields = ["official", "initiative"]
     # The status changes only through the services (sent, accepted, declined): shown, never edited.
-    readonly_fields = ["status", "sent_at", "accepted_at"]
+    readonly_fields = ["status", "sent_at", "emailed_at", "accepted_at"]
     date_hierarchy = "sent_at"
     actions = ["send_invitation_emails", "decline_invitations"]
+
+    def has_import_permission(self, request):
+        return is_staff_member(request.user)  # country offices too: only their country's officials can be named
+
+    def import_done_url(self, plan, started):
+        """The e-mails' progress, when the file invited to one initiative; else the invitations still waiting."""
+        initiatives = {row.values["initiative"] for row in plan.rows if row.action == "new"}
+        if len(initiatives) == 1:
+            initiative = Invitation._meta.get_field("initiative").related_model(pk=initiatives.pop())
+            return sending_url(initiative, since=started)
+        return reverse("admin:authorities_invitation_changelist") + "?emailed=waiting"
+
+    def get_urls(self):
+        return [
+            path(
+                "sending/<int:initiative_id>/",
+                self.admin_site.admin_view(self.sending_view),
+                name="authorities_invitation_sending",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sending_view(self, request, initiative_id):
+        """How the invitation e-mails of an initiative go out, after a bulk invitation or an import: a page that
+        updates itself (static/js/sending.js reads its JSON), of the user's officials only."""
+        from .bulk_invitations import STALLED_AFTER, sending_progress
+
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        initiative = get_object_or_404(Invitation._meta.get_field("initiative").related_model, pk=initiative_id)
+        since = request.GET.get("since", "")
+        since = datetime.fromtimestamp(int(since), tz=UTC) if since.isdigit() else None
+        progress = sending_progress(self.get_queryset(request), initiative=initiative, since=since)
+        if request.GET.get("format") == "json":
+            return JsonResponse({**progress.as_dict(), "status": str(progress)})
+        waiting_url = reverse("admin:authorities_invitation_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Invitation e-mails of “%(initiative)s”") % {"initiative": initiative},
+            "initiative": initiative,
+            "progress": progress,
+            "stalled_minutes": int(STALLED_AFTER.total_seconds() // 60),
+            "waiting_url": f"{waiting_url}?initiative__id__exact={initiative.pk}&emailed=waiting",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/authorities/invitation/sending.html", context)
 
     def has_decline_permission(self, request):
         return is_regional_staff(request.user)

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alp_portal.audit import record
 
@@ -21,6 +22,8 @@ from .enums import InvitationStatus
 from .models import Invitation, link_token, new_invitation_nonce, token_digest
 
 CHUNK = 100
+# An e-mail still waiting after this long is not just queued: the worker or the mail server is failing.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 @dataclass
@@ -45,6 +48,41 @@ def plan_invitations(officials, initiative):
         else:
             plan.to_invite.append(official)
     return plan
+
+
+@dataclass
+class Sending:
+    """How the invitation e-mails of an initiative are going out (the bulk invitation's progress)."""
+
+    total: int
+    emailed: int
+    stalled: int  # waiting for longer than STALLED_AFTER
+
+    @property
+    def waiting(self):
+        return self.total - self.emailed
+
+    def __str__(self):
+        if self.waiting:
+            return _("%(emailed)s of %(total)s e-mails sent; %(waiting)s waiting to go out.") % self.as_dict()
+        return _("All %(total)s e-mails sent.") % self.as_dict()
+
+    def as_dict(self):
+        return {"total": self.total, "emailed": self.emailed, "waiting": self.waiting, "stalled": self.stalled}
+
+
+def sending_progress(invitations, *, initiative, since=None):
+    """The e-mails of `invitations` (a queryset, already scoped to the user) of `initiative` sent since `since`
+    (all of them when None): how many the mail server took, how many wait. One query."""
+    sent = invitations.filter(initiative=initiative).exclude(status=InvitationStatus.PENDING)
+    if since is not None:
+        sent = sent.filter(sent_at__gte=since)
+    counts = sent.aggregate(
+        total=Count("pk"),
+        emailed=Count("pk", filter=Q(emailed_at__isnull=False)),
+        stalled=Count("pk", filter=Q(emailed_at__isnull=True, sent_at__lt=timezone.now() - STALLED_AFTER)),
+    )
+    return Sending(**counts)
 
 
 @transaction.atomic

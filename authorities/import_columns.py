@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from initiative.enums import Language
 
 from .enums import Gender, GovernmentKind, RoleKind
-from .models import LocalGovernment, Official
-from .resources import LocalGovernmentResource, OfficialResource
+from .models import Invitation, LocalGovernment, Official
+from .resources import InvitationResource, LocalGovernmentResource, OfficialResource
 from .spreadsheets import normalise
 
 
@@ -49,6 +49,8 @@ COLUMN_LABELS = {
     "language": gettext_lazy("language"),
     "gender": gettext_lazy("gender"),
     "local_government": gettext_lazy("local government"),
+    "official": gettext_lazy("official's number"),
+    "initiative": gettext_lazy("initiative"),
 }
 
 
@@ -202,6 +204,27 @@ OFFICIAL_COLUMNS = [
     Column("region", ("region", "regiao", "provincia", "province", "departamento", "estado", "state")),
 ]
 
+EMAIL_ALIASES = next(column.aliases for column in OFFICIAL_COLUMNS if column.key == "email")
+
+# An invitation names its official by e-mail address or by number (the id in the admin's address of the
+# official), at least one of the two.
+INVITATION_COLUMNS = [
+    Column("email", EMAIL_ALIASES, max_length=254),
+    Column(
+        "official",
+        (
+            "id",
+            "official id",
+            "numero de funcionario",
+            "id de funcionario",
+            "numero da autoridade",
+            "id da autoridade",
+            "official number",
+        ),
+    ),
+    Column("initiative", ("iniciativa", "initiative", "cohorte", "cohort", "edicion", "edicao"), required=True),
+]
+
 CHOICES = {"kind": GovernmentKind, "role_kind": RoleKind, "language": Language, "gender": Gender}
 # Words that country offices write in their sheets, besides the values and the labels in three languages.
 CHOICE_ALIASES = {
@@ -277,6 +300,7 @@ CHOICE_ALIASES = {
 LABELS = {
     "local_governments": (LocalGovernment, LocalGovernmentResource),
     "officials": (Official, OfficialResource),
+    "invitations": (Invitation, InvitationResource),
 }
 # What an import writes: the model of each kind and the fields a file may set, {column key: model attribute}.
 WRITES = {
@@ -333,7 +357,14 @@ def header_lookup(kind, columns):
 # Columns of the portal's own exports that no import writes, as the export fields name them: what the portal
 # fills in itself (an official's account is made when they accept the invitation). A re-imported export reads
 # past them, saying so, rather than calling them unused.
-PORTAL_WRITTEN = {"local_governments": (), "officials": ("has_account",)}
+PORTAL_WRITTEN = {
+    "local_governments": (),
+    "officials": ("has_account",),
+    "invitations": (
+        *("first_name", "last_name", "local_government", "country"),
+        *("status", "sent_at", "expires_at", "accepted_at"),
+    ),
+}
 
 
 def portal_written_headers(kind):
@@ -347,7 +378,11 @@ def portal_written_headers(kind):
 
 
 def columns_of(kind):
-    return LOCAL_GOVERNMENT_COLUMNS if kind == "local_governments" else OFFICIAL_COLUMNS
+    return {
+        "local_governments": LOCAL_GOVERNMENT_COLUMNS,
+        "officials": OFFICIAL_COLUMNS,
+        "invitations": INVITATION_COLUMNS,
+    }[kind]
 
 
 # The example row of each import's template: the columns a person always fills, with values that import as they
@@ -363,6 +398,7 @@ EXAMPLE_ROWS = {
         "country": "AR",
         "region": "Santa Fe",
     },
+    "invitations": {"email": "ana.perez@rosario.gob.ar", "initiative": "ALP Sudamérica 2027"},
 }
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +22,12 @@ from alp_portal.roles import is_regional_staff, staff_countries
 from .import_columns import (
     CHOICE_ALIASES,
     CHOICES,
-    LOCAL_GOVERNMENT_COLUMNS,
-    OFFICIAL_COLUMNS,
     WRITES,
+    columns_of,
     header_lookup,
     portal_written_headers,
 )
-from .models import LocalGovernment, Official
+from .models import Invitation, LocalGovernment, Official
 from .spreadsheets import (
     SpreadsheetError,
     choice_lookup,
@@ -37,7 +37,7 @@ from .spreadsheets import (
     unneutralise,
 )
 
-KINDS = ("local_governments", "officials")
+KINDS = ("local_governments", "officials", "invitations")
 
 
 @dataclass
@@ -154,7 +154,7 @@ def plan_import(*, kind, table, user):
     """Check every row of `table` (an `authorities.spreadsheets.Table`) for an import of `kind` by `user`."""
     if kind not in KINDS:
         raise ValueError(kind)
-    columns = LOCAL_GOVERNMENT_COLUMNS if kind == "local_governments" else OFFICIAL_COLUMNS
+    columns = columns_of(kind)
     lookup = header_lookup(kind, columns)
     portal_written = portal_written_headers(kind)
     positions, names, ignored, portal_columns = {}, {}, [], []
@@ -176,6 +176,8 @@ def plan_import(*, kind, table, user):
             % {"expected": expected}
         )
     missing = [c for c in columns if c.required and c.key not in positions]
+    if kind == "invitations" and not {"email", "official"} & set(positions):
+        missing.insert(0, next(c for c in columns if c.key == "email"))
     if missing:
         raise SpreadsheetError(
             _("Columns missing: %(missing)s. Add them to the first row and upload the file again.")
@@ -187,7 +189,11 @@ def plan_import(*, kind, table, user):
         portal_columns=portal_columns,
         columns=[c.key for c in columns if c.key in positions],
     )
-    checker = _LocalGovernmentChecker if kind == "local_governments" else _OfficialChecker
+    checker = {
+        "local_governments": _LocalGovernmentChecker,
+        "officials": _OfficialChecker,
+        "invitations": _InvitationChecker,
+    }[kind]
     checker(plan=plan, table=table, positions=positions, names=names, columns=columns, user=user).run()
     return plan
 
@@ -601,5 +607,140 @@ class _OfficialChecker(_Checker):
         return government
 
 
+class _InvitationChecker(_Checker):
+    """Rows of (official, initiative) to invite: the official by e-mail or number, among the user's officials
+    only (a country office learns nothing of another country's: an unknown address and a foreign one read the
+    same); an invitation that exists already is "unchanged", as the portal's own invitations export reads back."""
+
+    def run(self):
+        raw_rows = [(number, self.cells(cells)) for number, cells in self.table.rows]
+        emails = {raw.get("email", "").lower() for _n, raw in raw_rows} - {""}
+        numbers = {int(raw["official"]) for _n, raw in raw_rows if raw.get("official", "").isdigit()}
+        officials = (
+            Official.objects.for_user(self.user)
+            .annotate(email_lower=Lower("email"))
+            .filter(Q(email_lower__in=emails) | Q(pk__in=numbers))
+            .select_related("local_government")
+        )
+        self.by_email, self.by_number = {}, {}
+        for official in officials:
+            self.by_email[official.email_lower] = self.by_number[official.pk] = official
+        initiative_model = Invitation._meta.get_field("initiative").related_model
+        self.initiatives = list(initiative_model.objects.order_by("-year", "name").only("id", "name", "year"))
+        named = {}
+        for initiative in self.initiatives:
+            named.setdefault(normalise(initiative.name), []).append(initiative)
+        self.named_initiatives = named
+        invited = set(
+            Invitation.objects.filter(official__in=officials.values("pk")).values_list("official_id", "initiative_id")
+        )
+        seen, first_rows = {}, {}
+        for number, raw in raw_rows:
+            issues = []
+            official = self.find_official(issues, number, raw)
+            initiative = self.find_initiative(issues, number, raw)
+            values, label = {}, raw.get("email") or raw.get("official", "")
+            if official is not None and initiative is not None:
+                values = {"official": official.pk, "initiative": initiative.pk}
+                label = f"{official.full_name} <{official.email}> · {initiative.name}"
+                pair = (official.pk, initiative.pk)
+                if pair in seen:
+                    self.duplicate(issues, number, self.official_key(raw), official.email, seen[pair])
+                    first_rows.setdefault(seen[pair], (number, official.email))
+                else:
+                    seen[pair] = number
+                if not issues and pair in invited:
+                    self.plan.rows.append(PlannedRow(row=number, action="unchanged", label=label, values=values))
+                    continue
+            self.finish(number, label, values, issues, None, [])
+        self.mark_first_duplicates(first_rows, "email" if "email" in self.positions else "official")
+
+    def official_key(self, raw):
+        return "official" if raw.get("official") else "email"
+
+    def find_official(self, issues, number, raw):
+        email, official_number = raw.get("email", ""), raw.get("official", "")
+        if official_number:
+            if not official_number.isdigit():
+                self.problem(issues, number, "official", _("'%(value)s' is not a number") % {"value": official_number})
+                return None
+            official = self.by_number.get(int(official_number))
+            if official is None:
+                self.problem(
+                    issues,
+                    number,
+                    "official",
+                    _("no official of your list has the number %(value)s; correct it or write their e-mail address")
+                    % {"value": official_number},
+                )
+                return None
+            if email and email.lower() != official.email.lower():
+                self.problem(
+                    issues,
+                    number,
+                    "email",
+                    _("official number %(number)s has the address %(email)s, not %(value)s; correct one of them")
+                    % {"number": official_number, "email": official.email, "value": email},
+                )
+                return None
+        elif email:
+            official = self.by_email.get(email.lower())
+            if official is None:
+                self.problem(
+                    issues,
+                    number,
+                    "email",
+                    _(
+                        "no official of your list has the address '%(value)s'; import the official first "
+                        "(officials import) or correct the address"
+                    )
+                    % {"value": email},
+                )
+                return None
+        else:
+            key = "email" if "email" in self.positions else "official"
+            self.problem(issues, number, key, _("is empty; write the official's e-mail address or number"))
+            return None
+        if not official.email:
+            self.problem(
+                issues,
+                number,
+                "official",
+                _("%(official)s has no e-mail address: add it to the official first") % {"official": official},
+            )
+            return None
+        return official
+
+    def find_initiative(self, issues, number, raw):
+        value = raw.get("initiative", "")
+        if not value:
+            self.problem(issues, number, "initiative", _("is empty; write the initiative's name"))
+            return None
+        if value.isdigit():
+            found = [i for i in self.initiatives if i.pk == int(value)]
+        else:
+            found = self.named_initiatives.get(normalise(value), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            numbers = ", ".join(f"{i.pk} ({i.year})" for i in found)
+            message = _("several initiatives are called '%(value)s'; write the number of the one you mean: %(numbers)s")
+            self.problem(issues, number, "initiative", message % {"value": value, "numbers": numbers})
+        else:
+            names = ", ".join(i.name for i in self.initiatives[:10])
+            self.problem(
+                issues,
+                number,
+                "initiative",
+                _("'%(value)s' is not an initiative of the portal; write one of: %(names)s")
+                % {"value": value, "names": names},
+            )
+        return None
+
+
 PREVIEW_LIMIT = 200
-KIND_LABELS = {"local_governments": gettext_lazy("local governments"), "officials": gettext_lazy("officials")}
+KIND_LABELS = {
+    "local_governments": gettext_lazy("local governments"),
+    "officials": gettext_lazy("officials"),
+    "invitations": gettext_lazy("invitations"),
+}

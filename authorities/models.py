@@ -302,6 +302,13 @@ class Invitation(TimeStampedModel):
         _("expires at"), default=invitation_expiry, help_text=_("The personal link works until then.")
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        _("e-mail sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the mail server took the e-mail with the current link; empty while it waits to go out."),
+    )
 
     objects = InvitationQuerySet.as_manager()
 

@@ -95,7 +95,10 @@ def send_invitation(*, invitation):
         invitation.status = InvitationStatus.SENT
         invitation.sent_at = now
         invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
-        invitation.save(update_fields=["token_nonce", "token_hash", "status", "sent_at", "expires_at", "updated"])
+        invitation.emailed_at = None  # until the task hands the new link to the mail server
+        invitation.save(
+            update_fields=["token_nonce", "token_hash", "status", "sent_at", "expires_at", "emailed_at", "updated"]
+        )
 
         from .tasks import send_invitation_email
 
@@ -282,6 +285,8 @@ def import_mapping(*, plan, by=None, file_name=""):
     """
     if not plan.is_valid:
         raise ImportRefused(_("The file has rows with errors: correct them and upload the file again."))
+    if plan.kind == "invitations":
+        return _import_invitations(plan, by=by, file_name=file_name), 0
     model, new, updated = plan.writes()
     try:
         with transaction.atomic():
@@ -333,6 +338,40 @@ def import_mapping(*, plan, by=None, file_name=""):
             }
         raise ImportRefused(message) from error
     return len(new), len(updated)
+
+
+def _import_invitations(plan, *, by, file_name):
+    """Invite the officials of a checked invitations import, all or none: one bulk invitation per initiative
+    (authorities/bulk_invitations.py), whose e-mails go out in the background once everything is stored."""
+    from .bulk_invitations import invite_officials
+
+    by_initiative = {}
+    for row in plan.rows:
+        if row.action == "new":
+            by_initiative.setdefault(row.values["initiative"], []).append(row.values["official"])
+    initiatives = Invitation._meta.get_field("initiative").related_model.objects.in_bulk(by_initiative)
+    invited = 0
+    try:
+        with transaction.atomic():
+            for initiative_pk, official_pks in by_initiative.items():
+                officials = Official.objects.filter(pk__in=official_pks)
+                invited += len(
+                    invite_officials(officials=officials, initiative=initiatives[initiative_pk], by=by).to_invite
+                )
+            if by is not None:
+                audit.record(
+                    event="import",
+                    by=by,
+                    what=Invitation._meta.verbose_name_plural,
+                    file=file_name or "-",
+                    created=invited,
+                    updated=0,
+                )
+    except DatabaseError as error:  # someone invited one of them since the preview: nothing was stored
+        raise ImportRefused(
+            _("Nothing was imported: some of these officials were invited meanwhile. Upload the file again to see who.")
+        ) from error
+    return invited
 
 
 def _create_new_governments(governments, rows):

@@ -178,7 +178,7 @@ def _take_upload(request, kind, token):
 class MappingImportMixin:
     """Import of local governments or officials from CSV/XLSX, with a preview, for a ScopedAdmin."""
 
-    import_kind = None  # "local_governments" or "officials"
+    import_kind = None  # one of authorities.imports.KINDS
     import_template_name = "admin/authorities/import.html"
     import_export_change_list_template = "admin/authorities/change_list_import_export.html"
 
@@ -292,6 +292,7 @@ class MappingImportMixin:
             return self._render(request, form=form, page_errors=[error])
         if not plan.is_valid:  # the database changed since the preview
             return self._preview(request, plan)
+        started = timezone.now()
         try:
             created, updated = import_mapping(plan=plan, by=request.user, file_name=getattr(upload, "name", ""))
         except ImportRefused as refused:
@@ -312,4 +313,8 @@ class MappingImportMixin:
                 )
                 % {"count": count},
             )
-        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        return redirect(self.import_done_url(plan, started))
+
+    def import_done_url(self, plan, started):
+        """Where a confirmed import leads: the list it filled."""
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")

@@ -101,6 +101,8 @@ URL_ARGUMENTS = {
     "admin:initiative_initiative_advance": lambda w: {"object_id": w["initiative"].pk},
     "admin:authorities_official_import_template": lambda w: {"file_format": "xlsx"},
     "admin:authorities_localgovernment_import_template": lambda w: {"file_format": "csv"},
+    "admin:authorities_invitation_import_template": lambda w: {"file_format": "xlsx"},
+    "admin:authorities_invitation_sending": lambda w: {"initiative_id": w["initiative"].pk},
     "admin:initiative_initiative_new_cohort": lambda w: {"object_id": w["initiative"].pk},
     "admin:workshops_session_roster": lambda w: {"object_id": w["session"].pk},
     "admin:workshops_session_import": lambda w: {"object_id": w["session"].pk},

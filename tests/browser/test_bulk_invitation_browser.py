@@ -1,8 +1,10 @@
 """Invitations in bulk in a real browser (issue 15, item 1): a country office selects its officials on the filtered
-list, chooses the initiative, sees who will be invited and who cannot be, and invites them; the e-mails go out."""
+list, chooses the initiative, sees who will be invited and who cannot be, and invites them; the e-mails go out,
+and a page follows them, updating itself while they wait."""
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from authorities.models import Invitation, Official
 from tests import factories as f
@@ -40,3 +42,13 @@ def test_country_office_invites_its_filtered_officials(browser_page, live_server
     assert "3 officials invited to “ALP Sudamérica 2027”" in page.locator(".messagelist").inner_text()
     assert Invitation.objects.filter(initiative=initiative).count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == [f"persona{n}@rosario.gob.ar" for n in range(3)]
+    # The action leads to the e-mails' progress, which updates itself (static/js/sending.js) while they wait.
+    assert page.locator("#sending-status").inner_text() == "All 3 e-mails sent."
+    Invitation.objects.update(emailed_at=None)  # as if the worker had not reached them yet
+    page.reload()
+    assert page.locator("#sending-status").inner_text() == "0 of 3 e-mails sent; 3 waiting to go out."
+    assert page.locator("#sending-bar").get_attribute("value") == "0"
+    assert axe_violations(page) in ([], None)
+    Invitation.objects.update(emailed_at=timezone.now())  # the worker sends them
+    page.locator("#sending-status", has_text="All 3 e-mails sent.").wait_for(timeout=10_000)  # no eval: the CSP
+    assert page.locator("#sending-bar").evaluate("bar => bar.value") == 3
