@@ -111,6 +111,7 @@ def invite(official, initiative, status=InvitationStatus.SENT):
         initiative=initiative,
         status=status,
         sent_at=sent_at,
+        emailed_at=sent_at,  # as if the e-mail had gone out
         accepted_at=accepted_at,
         token_nonce=nonce,
         token_hash=token_digest(link_token(nonce)),

@@ -59,7 +59,8 @@ def issues(response):
 def test_invitations_imported_by_e_mail_or_number_and_sent_in_the_background(
     client, world, django_capture_on_commit_callbacks
 ):
-    f.invite(world["eva"], world["initiative"])
+    earlier = f.invite(world["eva"], world["initiative"])
+    Invitation.objects.filter(pk=earlier.pk).update(sent_at=timezone.now() - timedelta(hours=1))
     client.force_login(f.make_regional_staff())
     text = (
         "correo electrónico,id,iniciativa\r\n"
