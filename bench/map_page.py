@@ -101,7 +101,7 @@ def main():
     html = response.content
     svg_start, svg_end = html.find(b"<svg"), html.find(b"</svg>") + 6
     started = time.perf_counter()
-    pdf = client.get(reverse("initiative:report", args=[initiative.slug]) + "?lang=es", secure=True).content
+    pdf = b"".join(client.get(reverse("initiative:report", args=[initiative.slug]) + "?lang=es", secure=True))
     pdf_seconds = time.perf_counter() - started
     lines = [
         f"Map page of the synthetic region ({platform.python_version()}, {platform.machine()}, SQLite)",

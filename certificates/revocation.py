@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alp_portal import audit
+from initiative.report import refresh_public_reports_on_commit
 
 from .enums import RecognitionStatus
 from .keys import signing_key
@@ -55,6 +56,7 @@ def revoke_recognition(*, recognition, reason, by):
                 )
             refresh_status_lists({locked.status_list_id}, key=key)
         transaction.on_commit(lambda: notify_revocation.enqueue(locked.pk))
+        refresh_public_reports_on_commit(locked.initiative_id)  # the revoked must leave the public report now
     return locked
 
 

@@ -214,6 +214,10 @@ def process_issuance(*, batch_id, chunk_size=CHUNK_SIZE):
     if not refresh_progress(batch_id=batch.pk):
         recheck_later(batch_id=batch.pk)
     batch.refresh_from_db()
+    if batch.status == BatchStatus.FINISHED:
+        from initiative.report import refresh_public_reports_on_commit
+
+        refresh_public_reports_on_commit(batch.initiative_id)
     return batch
 
 

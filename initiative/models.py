@@ -388,3 +388,31 @@ class Stakeholder(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+
+class ReportFile(TimeStampedModel):
+    """The latest rendered PDF of an initiative's report in one language with one set of pieces, kept in the
+    default storage: readers are served this file, never a rendering (initiative/report.py). `fingerprint` says
+    which data it was made from (initiative/freshness.py); `requested` is the fingerprint a rendering was last
+    asked for, so that many readers of a stale report queue one rendering, not one each."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="report_files", verbose_name=_("initiative")
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    pieces = models.CharField(_("pieces"), max_length=100, help_text=_("The pieces it shows, comma-separated."))
+    fingerprint = models.CharField(_("data fingerprint"), max_length=40, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    requested = models.CharField(_("rendering asked for"), max_length=40, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "language", "pieces"], name="report_file_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} ({self.language}: {self.pieces})"

@@ -52,6 +52,9 @@ def set_publication(*, initiative, piece, published, by):
             decision=gettext_lazy("Published") if published else gettext_lazy("Withdrawn"),
             piece=piece.label,
         )
+        from .report import refresh_public_reports_on_commit
+
+        refresh_public_reports_on_commit(locked.pk)
     return publication
 
 

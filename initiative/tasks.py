@@ -10,3 +10,11 @@ def send_dissemination_email_task(initiative_id, user_id):
     return send_dissemination_email(
         initiative=Initiative.objects.get(pk=initiative_id), by=get_user_model().objects.get(pk=user_id)
     )
+
+
+@task
+def render_report(report_pk):
+    """Render a report's PDF in the background and keep it in the storage (initiative/report.py)."""
+    from .report import render_stored_report
+
+    render_stored_report(report_pk)

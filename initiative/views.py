@@ -4,7 +4,7 @@ An unpublished piece answers 404 to anyone outside the initiative (a 403 would t
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -159,18 +159,33 @@ def questionnaires_page(request, slug):
 
 @require_GET
 def report_pdf(request, slug):
-    """The initiative's report as PDF, in the language asked for (?lang=es|pt-br|en), with what the user may see."""
-    from .report import render_report_pdf
+    """The initiative's report as PDF, in the language asked for (?lang=es|pt-br|en), with what the user may see:
+    the stored file when it shows the current data; else a page that says it is being prepared and offers the
+    previous version (?previous=1). No reader ever waits for a rendering (seconds for a large region)."""
+    from .report import stored_report
 
     initiative, visible, _states = _initiative(request, slug)
     language = request.GET.get("lang") or translation.get_language()
     if language not in Language.values:
         language = Language.SPANISH
-    pdf = render_report_pdf(initiative, language=language, pieces={p for p, ok in visible.items() if ok})
-    response = HttpResponse(pdf, content_type="application/pdf")
+    pieces = {p for p, ok in visible.items() if ok}
+    report, current = stored_report(initiative, language=language, pieces=pieces)
     filename = f"{initiative.slug}-{language}.pdf"
+    if current or (request.GET.get("previous") and report.pdf):
+        response = FileResponse(report.pdf.open("rb"), content_type="application/pdf", filename=filename)
+    else:
+        response = render(
+            request,
+            "initiative/report_pending.html",
+            {"initiative": initiative, "language": language, "previous": report if report.pdf else None},
+            status=202,  # accepted: it is being rendered
+        )
+        response["Retry-After"] = "30"
+        return response
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Content-Language"] = language
+    if not current:
+        response["Warning"] = '110 - "Response is Stale"'
     return response
 
 

@@ -284,6 +284,7 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
                 continue
             current.status, current.seconds, current.source, current.source_reference = new
             current.confirmed_by, current.confirmed_at = by, now
+            current.updated = now  # bulk_update writes the attribute as it is: auto_now does not apply
             to_update.append(current)
         Attendance.objects.bulk_create(to_create)
         Attendance.objects.bulk_update(
@@ -296,6 +297,9 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
         locked.outcome = {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
         locked.save()
         audit.record(event="attendance-import", by=by, obj=session, file=locked.file_name, present=len(totals))
+        from initiative.report import refresh_public_reports_on_commit
+
+        refresh_public_reports_on_commit(session.event.initiative_id)
     return locked.outcome
 
 
@@ -392,6 +396,7 @@ def record_attendance(*, session, statuses, by):
             elif current.status != status:
                 current.status, current.source = status, AttendanceSource.MANUAL
                 current.confirmed_by, current.confirmed_at = by, now
+                current.updated = now  # bulk_update writes the attribute as it is: auto_now does not apply
                 to_update.append(current)
         Attendance.objects.bulk_create(to_create)
         Attendance.objects.bulk_update(to_update, ["status", "source", "confirmed_by", "confirmed_at", "updated"])

@@ -197,13 +197,18 @@ def _pdf_text(pdf):
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def pdf_of(response):
+    """The bytes of a report: served from the storage, it streams."""
+    return b"".join(response.streaming_content)
+
+
 def test_public_pdf_names_only_consenting(world, client):
     for piece in Piece.values:
         set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
     response = client.get(reverse("initiative:report", args=[world.initiative.slug]) + "?lang=en")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = _pdf_text(response.content)
+    text = _pdf_text(pdf_of(response))
     assert "Rosario" in text
     assert "Ana Consiente" in text
     assert "Privada" not in text
@@ -218,12 +223,12 @@ def test_report_pdf_in_three_languages(world, client, language):
     client.force_login(world.staff)
     response = client.get(reverse("initiative:report", args=[world.initiative.slug]) + f"?lang={language}")
     assert response["Content-Language"] == language
-    assert "ALP Sudamérica 2023" in _pdf_text(response.content)
+    assert "ALP Sudamérica 2023" in _pdf_text(pdf_of(response))
 
 
 def test_public_pdf_leaves_out_unpublished_pieces(world, client):
     set_publication(initiative=world.initiative, piece=Piece.AUTOMAPEO, published=True, by=world.staff)
-    text = _pdf_text(client.get(reverse("initiative:report", args=[world.initiative.slug]) + "?lang=es").content)
+    text = _pdf_text(pdf_of(client.get(reverse("initiative:report", args=[world.initiative.slug]) + "?lang=es")))
     assert "Datos locales" not in text
     assert "Rosario" not in text
 
@@ -236,11 +241,11 @@ def test_report_pdf_is_rendered_once_until_its_content_changes(world, client, mo
     monkeypatch.setattr(report, "_write_pdf", lambda html: rendered.append(html) or write_pdf(html))
     url = reverse("initiative:report", args=[world.initiative.slug]) + "?lang=es"
     set_publication(initiative=world.initiative, piece=Piece.AUTOMAPEO, published=True, by=world.staff)
-    first = client.get(url).content
-    assert client.get(url).content == first
+    first = pdf_of(client.get(url))
+    assert pdf_of(client.get(url)) == first
     assert len(rendered) == 1
     set_publication(initiative=world.initiative, piece=Piece.RECOGNIZED, published=True, by=world.staff)
-    assert "Rosario" in _pdf_text(client.get(url).content)
+    assert "Rosario" in _pdf_text(pdf_of(client.get(url)))
     assert len(rendered) == 2
 
 
@@ -479,7 +484,7 @@ def test_report_pdf_is_tagged_in_the_readers_language_with_the_maps_text(world, 
 
     for piece in Piece.values:
         set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
-    pdf = client.get(reverse("initiative:report", args=[world.initiative.slug]) + "?lang=pt-br").content
+    pdf = pdf_of(client.get(reverse("initiative:report", args=[world.initiative.slug]) + "?lang=pt-br"))
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert document.Root.MarkInfo.Marked is True
         assert str(document.Root.Lang) == "pt-br"

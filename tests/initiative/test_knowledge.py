@@ -19,6 +19,7 @@ from tests.factories import (
     make_portal_official,
     make_regional_staff,
 )
+from tests.initiative.test_dissemination import pdf_of
 from workshops.enums import QuestionnaireKind
 from workshops.models import QuestionnaireResponse
 
@@ -380,7 +381,7 @@ def test_report_pdf_has_the_knowledge_section_in_each_language(cohort, client, l
     response = client.get(reverse("initiative:report", args=[initiative.slug]) + f"?lang={language}")
 
     assert (response.status_code, response["Content-Language"]) == (200, language)
-    text = " ".join(pdf_text(response.content).split())
+    text = " ".join(pdf_text(pdf_of(response)).split())
     for expected in REPORT_TEXT[language]:
         assert expected in text
     assert "Chile" not in text
@@ -390,7 +391,7 @@ def test_report_pdf_leaves_out_the_unpublished_knowledge_gain(cohort, client):
     initiative, staff, _officials = cohort
     set_publication(initiative=initiative, piece=Piece.ALMI, published=True, by=staff)
 
-    text = pdf_text(client.get(reverse("initiative:report", args=[initiative.slug]) + "?lang=en").content)
+    text = pdf_text(pdf_of(client.get(reverse("initiative:report", args=[initiative.slug]) + "?lang=en")))
 
     assert "Knowledge gain and satisfaction" not in text
     assert "Other countries" not in text
