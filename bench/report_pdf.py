@@ -8,6 +8,7 @@ runs it), the reader's request when the stored report is current (median of 7), 
 (the database backend's worker not having run: the page that offers the previous version).
 
     python bench/report_pdf.py [--governments 200 2000 13400] [--out bench/results/report_pdf.txt]
+    python bench/report_pdf.py --postgres postgres://postgres@/alp?host=/tmp/pg.X   # a database per size in it
 """
 
 import argparse
@@ -19,14 +20,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def measure(governments):
+def measure(governments, postgres):
     workdir = Path(tempfile.mkdtemp(prefix="alp-report-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = postgres or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alp_portal.settings")
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
@@ -140,21 +142,30 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--governments", type=int, nargs="+", default=[200, 2000, 13400])
     parser.add_argument("--out", default="")
+    parser.add_argument("--postgres", default="", help="A PostgreSQL URL whose server may create databases.")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, measured in its own process
     args = parser.parse_args()
     if args.one:
-        print(measure(args.one))
+        print(measure(args.one, args.postgres))
         return
     lines = [
         f"Cohort report, rendered in the background and served from the storage ({platform.python_version()}, "
-        f"{platform.machine()}, SQLite; every piece published, every invited government and official recognized)",
+        f"{platform.machine()}, {'PostgreSQL' if args.postgres else 'SQLite'}; every piece published, every invited "
+        "government and official recognized)",
         "governments officials recognitions | fingerprint       | rendering (es), PDF size | reader: stored "
         "report | reader: being rendered",
     ]
     for governments in args.governments:
-        run = subprocess.run(
-            [sys.executable, __file__, "--one", str(governments)], capture_output=True, text=True, check=True
-        )
+        postgres = ""
+        if args.postgres:  # a fresh database for each size, on the server given
+            database = f"alp_report_bench_{governments}_{os.getpid()}"
+            import psycopg
+
+            with psycopg.connect(args.postgres, autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE {database}")
+            postgres = urlsplit(args.postgres)._replace(path=f"/{database}").geturl()
+        command = [sys.executable, __file__, "--one", str(governments), "--postgres", postgres]
+        run = subprocess.run(command, capture_output=True, text=True, check=True)
         lines.append(run.stdout.strip().splitlines()[-1])
         print(lines[-1], flush=True)
     print("\n".join(lines))
