@@ -20,6 +20,7 @@ from .dissemination import (
     visible_pieces,
 )
 from .enums import LICENCE_URLS, Language, Piece
+from .freshness import cached, data_fingerprint
 from .knowledge import knowledge_gain
 from .models import Initiative
 from .open_data import available_datasets, dataset_csv, dataset_label
@@ -62,7 +63,9 @@ def _context(initiative, visible, states, piece=None, **extra):
 @require_GET
 def initiative_page(request, slug):
     initiative, visible, states = _initiative(request, slug)
-    figures = initiative_figures(initiative)
+    figures = cached(
+        initiative, "figures", lambda: initiative_figures(initiative), fingerprint=data_fingerprint(initiative)
+    )
     transitions = list(initiative.transitions.order_by("at"))
     published = public_pieces(initiative)
     return render(
@@ -85,11 +88,18 @@ def initiative_page(request, slug):
 @require_GET
 def automapeo_page(request, slug):
     initiative, visible, states = _initiative(request, slug, Piece.AUTOMAPEO)
+    fingerprint = data_fingerprint(initiative)
+    matrix = cached(initiative, "automapeo", lambda: automapeo_matrix(initiative), fingerprint=fingerprint)
     country = request.GET.get("country", "").upper()[:2]
-    matrix = automapeo_matrix(initiative, country=country or None)
-    if country and country not in {code for code, _ in matrix.countries}:
+    if country in {code for code, _ in matrix.countries}:
+        matrix = cached(
+            initiative,
+            f"automapeo-{country}",
+            lambda: automapeo_matrix(initiative, country=country),
+            fingerprint=fingerprint,
+        )
+    else:
         country = ""
-        matrix = automapeo_matrix(initiative)
     return render(
         request,
         "initiative/automapeo.html",
@@ -111,14 +121,27 @@ def almi_page(request, slug):
     return render(
         request,
         "initiative/almi.html",
-        _context(initiative, visible, states, Piece.ALMI, themes=almi_agenda(initiative)),
+        _context(
+            initiative,
+            visible,
+            states,
+            Piece.ALMI,
+            themes=cached(
+                initiative, "almi", lambda: almi_agenda(initiative), fingerprint=data_fingerprint(initiative)
+            ),
+        ),
     )
 
 
 @require_GET
 def recognized_page(request, slug):
     initiative, visible, states = _initiative(request, slug, Piece.RECOGNIZED)
-    recognized = recognized_governments(initiative)
+
+    def compute():
+        recognized = recognized_governments(initiative)
+        return recognized, map_markers(recognized)
+
+    recognized, markers = cached(initiative, "recognized", compute, fingerprint=data_fingerprint(initiative))
     width, height = map_size()
     return render(
         request,
@@ -130,7 +153,7 @@ def recognized_page(request, slug):
             Piece.RECOGNIZED,
             recognized=recognized,
             map_paths=country_paths(),
-            markers=map_markers(recognized),
+            markers=markers,
             map_width=width,
             map_height=height,
         ),
@@ -141,7 +164,7 @@ def recognized_page(request, slug):
 def questionnaires_page(request, slug):
     """The knowledge gain and satisfaction, with no group of fewer than five people (initiative/knowledge.py)."""
     initiative, visible, states = _initiative(request, slug, Piece.KNOWLEDGE)
-    gain = knowledge_gain(initiative)
+    gain = cached(initiative, "knowledge", lambda: knowledge_gain(initiative), fingerprint=data_fingerprint(initiative))
     return render(
         request,
         "initiative/questionnaires.html",

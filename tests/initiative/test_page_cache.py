@@ -1,0 +1,59 @@
+"""Public pages flat (issue 14, item 1, in part): what a public page computes from the data is kept in the
+cache under the fingerprint of the data (initiative/freshness.py), so that a page read again costs a fixed few
+queries, and any change of the data (a revocation, say) shows at once, with nothing to invalidate by hand."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from certificates.enums import RecognitionKind
+from certificates.models import Recognition
+from certificates.revocation import revoke_recognition
+from initiative.enums import Piece
+from initiative.services import set_publication
+
+from .dissemination_world import build
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["initiative:detail", "initiative:recognized", "initiative:automapeo", "initiative:almi"]
+
+
+@pytest.fixture
+def world():
+    world = build()
+    for piece in Piece.values:
+        set_publication(initiative=world.initiative, piece=piece, published=True, by=world.staff)
+    return world
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_read_again_is_served_from_the_cache(world, client, name, django_assert_num_queries):
+    url = reverse(name, args=[world.initiative.slug])
+    first = client.get(url)
+    # The initiative, its publications and the fingerprint (the detail adds its stages and published datasets).
+    with django_assert_num_queries(5 if name == "initiative:detail" else 3):
+        again = client.get(url)
+    assert without_token(again) == without_token(first)
+
+
+def without_token(response):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_a_revocation_shows_at_once(world, client):
+    url = reverse("initiative:recognized", args=[world.initiative.slug])
+    assert "Rosario" in client.get(url).content.decode()
+    recognition = Recognition.objects.get(
+        initiative=world.initiative, kind=RecognitionKind.GOVERNMENT, local_government=world.g1
+    )
+    revoke_recognition(recognition=recognition, reason="Datos falsos", by=world.staff)
+    assert "Rosario" not in client.get(url).content.decode()
+
+
+def test_each_language_is_kept_apart(world, client):
+    url = reverse("initiative:detail", args=[world.initiative.slug])
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Invitadas" in spanish and "Invited" in english
