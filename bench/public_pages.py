@@ -1,0 +1,164 @@
+"""Benchmark: the public pages of an initiative at three region sizes (issue 14, item 1): server time, queries and
+bytes of HTML of each page when its data were just changed (computed) and when read again (from the cache,
+initiative/freshness.py), against a trivial page measured in the same run.
+
+For each size, generates the synthetic region (`manage.py generate_region --governments N`) in a throw-away
+database (SQLite, or a database of its own on the PostgreSQL server given), recognizes every invited government
+and official, publishes every piece, and reads each page through Django's test client (medians of 5).
+
+    python bench/public_pages.py [--governments 200 2000 13400] [--postgres URL] [--out bench/results/public_pages.txt]
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = [
+    "initiative:detail",
+    "initiative:automapeo",
+    "initiative:almi",
+    "initiative:recognized",
+    "initiative:questionnaires",
+]
+
+
+def measure(governments, postgres):
+    workdir = Path(tempfile.mkdtemp(prefix="alp-pages-bench-"))
+    os.environ["DATABASE_URL"] = postgres or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alp_portal.settings")
+    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
+    os.environ["DJANGO_DEBUG"] = "true"  # static files without collectstatic
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from authorities.models import LocalGovernment, Official
+    from certificates.enums import RecognitionKind
+    from certificates.models import Recognition
+    from initiative.enums import Piece, Stage
+    from initiative.models import Initiative, Publication
+    from tests.factories import VALID_RECOGNITION as VALID
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("generate_region", governments=governments, verbosity=0)
+    initiative = Initiative.objects.get(slug="synthetic-region")
+    Initiative.objects.filter(pk=initiative.pk).update(stage=Stage.DISSEMINATION)
+    staff = get_user_model().objects.create_superuser("bench@iom.test", "bench@iom.test", "x")
+    now = timezone.now()
+    invited = LocalGovernment.objects.filter(officials__invitations__initiative=initiative).distinct()
+    Recognition.objects.bulk_create(
+        Recognition(
+            initiative=initiative,
+            kind=RecognitionKind.GOVERNMENT,
+            local_government=g,
+            holder_name=g.name,
+            issued_at=now,
+            issued_by=staff,
+            **VALID,
+        )
+        for g in invited
+    )
+    Recognition.objects.bulk_create(
+        Recognition(
+            initiative=initiative,
+            kind=RecognitionKind.PERSON,
+            official=o,
+            holder_name=o.full_name,
+            issued_at=now,
+            issued_by=staff,
+            **VALID,
+        )
+        for o in Official.objects.filter(local_government__in=invited)
+    )
+    Official.objects.update(public_consent=True)
+    # Published directly: set_publication would queue the reports' renderings, run at once here.
+    Publication.objects.bulk_create(
+        Publication(initiative=initiative, piece=piece, is_published=True, published_at=now, changed_by=staff)
+        for piece in Piece.values
+    )
+    client = Client()
+
+    def timed(url):
+        reset_queries()  # the log keeps 9,000 queries: full after the generation, it would count none
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed, len(queries.captured_queries), len(response.content)
+
+    trivial = statistics.median(timed(reverse("certificates:verify_form"))[0] for _ in range(5))
+    rows = []
+    for name in PAGES:
+        url = reverse(name, args=[initiative.slug])
+        computed = []
+        for _ in range(5):
+            Initiative.objects.filter(pk=initiative.pk).update(updated=timezone.now())  # the data change
+            computed.append(timed(url))
+        cached = [timed(url) for _ in range(5)]
+        rows.append(
+            f"{governments:>7,} {name.split(':')[1]:<15} | "
+            f"{statistics.median(c[0] for c in computed) * 1000:>8.0f} ms {computed[-1][1]:>3} q | "
+            f"{statistics.median(c[0] for c in cached) * 1000:>8.0f} ms {cached[-1][1]:>3} q | "
+            f"{cached[-1][2] / 1024:>7.0f} KiB | {trivial * 1000:>5.1f} ms"
+        )
+    return "\n".join(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--governments", type=int, nargs="+", default=[200, 2000, 13400])
+    parser.add_argument("--postgres", default="", help="A PostgreSQL URL whose server may create databases.")
+    parser.add_argument("--out", default="")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, measured in its own process
+    args = parser.parse_args()
+    if args.one:
+        print(measure(args.one, args.postgres))
+        return
+    lines = [
+        f"Public pages of an initiative ({platform.python_version()}, {platform.machine()}, "
+        f"{'PostgreSQL' if args.postgres else 'SQLite'}; every piece published, everyone recognized and consenting; "
+        "medians of 5)",
+        "governments page            | data just changed  | read again (cache) |    HTML | trivial page",
+    ]
+    for governments in args.governments:
+        postgres = ""
+        if args.postgres:  # a fresh database for each size, on the server given
+            import psycopg
+
+            database = f"alp_pages_bench_{governments}_{os.getpid()}"
+            with psycopg.connect(args.postgres, autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE {database}")
+            postgres = urlsplit(args.postgres)._replace(path=f"/{database}").geturl()
+        command = [sys.executable, __file__, "--one", str(governments), "--postgres", postgres]
+        run = subprocess.run(command, capture_output=True, text=True, check=True)
+        lines.extend(line for line in run.stdout.strip().splitlines() if line[:1] == " " or line[:1].isdigit())
+        print("\n".join(lines[-len(PAGES) :]), flush=True)
+    print("\n".join(lines))
+    if args.out:
+        Path(args.out).write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
