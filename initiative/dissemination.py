@@ -79,6 +79,7 @@ class MatrixRow:
     cells: list  # per column, in column order: (count, {status: count})
     actions: int
     governments: int
+    by_country: list = field(default_factory=list)  # per group, in group order: (count, {status: count})
 
 
 @dataclass
@@ -130,15 +131,19 @@ def automapeo_matrix(initiative, country=None):
         cells[(number, government)][status] += 1
     rows, uncovered = [], []
     for objective in Objective.objects.all():
-        row_cells = []
+        row_cells, by_country = [], []
         actions = governments = 0
-        for column in columns:
-            counter = cells.get((objective.number, column.government_id), Counter())
-            count = sum(counter.values())
-            row_cells.append((count, {status: counter[status] for status in ActionStatus.values if counter[status]}))
-            actions += count
-            governments += bool(count)
-        rows.append(MatrixRow(objective, row_cells, actions, governments))
+        for group in group_list:
+            in_country = Counter()
+            for column in group.columns:
+                counter = cells.get((objective.number, column.government_id), Counter())
+                count = sum(counter.values())
+                row_cells.append((count, _statuses(counter)))
+                actions += count
+                governments += bool(count)
+                in_country.update(counter)
+            by_country.append((sum(in_country.values()), _statuses(in_country)))
+        rows.append(MatrixRow(objective, row_cells, actions, governments, by_country))
         if not governments:
             uncovered.append(objective)
 
@@ -151,6 +156,10 @@ def automapeo_matrix(initiative, country=None):
         by_principle[principle][1].add(government)
     principles = [(p, len(by_principle[p.pk][0]), len(by_principle[p.pk][1])) for p in GuidingPrinciple.objects.all()]
     return AutomapeoMatrix(group_list, rows, principles, uncovered, len(columns), country_list)
+
+
+def _statuses(counter):
+    return {status: counter[status] for status in ActionStatus.values if counter[status]}
 
 
 # The ALMI

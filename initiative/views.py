@@ -3,6 +3,7 @@
 An unpublished piece answers 404 to anyone outside the initiative (a 403 would tell them it exists).
 """
 
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -85,12 +86,19 @@ def initiative_page(request, slug):
     )
 
 
+# Governments per page of a country's matrix: the page stays a few hundred kilobytes whatever the country's size.
+MATRIX_COLUMNS_PER_PAGE = 50
+
+
 @require_GET
 def automapeo_page(request, slug):
+    """The Automapeo analysis: objectives by country for the whole region, and, for one country chosen, by local
+    government, a page of MATRIX_COLUMNS_PER_PAGE governments at a time."""
     initiative, visible, states = _initiative(request, slug, Piece.AUTOMAPEO)
     fingerprint = data_fingerprint(initiative)
     matrix = cached(initiative, "automapeo", lambda: automapeo_matrix(initiative), fingerprint=fingerprint)
     country = request.GET.get("country", "").upper()[:2]
+    page = None
     if country in {code for code, _ in matrix.countries}:
         matrix = cached(
             initiative,
@@ -98,6 +106,7 @@ def automapeo_page(request, slug):
             lambda: automapeo_matrix(initiative, country=country),
             fingerprint=fingerprint,
         )
+        page = Paginator(matrix.columns, MATRIX_COLUMNS_PER_PAGE).get_page(request.GET.get("page"))
     else:
         country = ""
     return render(
@@ -110,9 +119,17 @@ def automapeo_page(request, slug):
             Piece.AUTOMAPEO,
             matrix=matrix,
             country=country,
+            page=page,
+            government_rows=_page_cells(matrix, page) if page else [],
             objective_bars=bars([(row.objective.number, row.governments) for row in matrix.rows]),
         ),
     )
+
+
+def _page_cells(matrix, page):
+    """[(row, cells of the page's governments)] of a country's matrix."""
+    start = max(page.start_index() - 1, 0)
+    return [(row, row.cells[start : start + len(page.object_list)]) for row in matrix.rows]
 
 
 @require_GET

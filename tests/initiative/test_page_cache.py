@@ -11,6 +11,7 @@ from certificates.enums import RecognitionKind
 from certificates.models import Recognition
 from certificates.revocation import revoke_recognition
 from initiative.enums import Piece
+from initiative.models import Objective
 from initiative.services import set_publication
 
 from .dissemination_world import build
@@ -57,3 +58,34 @@ def test_each_language_is_kept_apart(world, client):
     spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Invitadas" in spanish and "Invited" in english
+
+
+def test_the_automapeo_matrix_is_by_country_with_each_country_by_government_in_pages(world, client, monkeypatch):
+    from django.utils import timezone
+
+    from initiative import views
+    from tests.factories import make_action, make_automapeo, make_government
+
+    córdoba = make_government("AR", "Córdoba")
+    make_action(
+        make_automapeo(córdoba, world.initiative, status="submitted", submitted_at=timezone.now()),
+        objectives=[Objective.objects.get(number=1)],
+        status="in_progress",
+    )
+    url = reverse("initiative:automapeo", args=[world.initiative.slug])
+    region = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    rows = {row.objective.number: row for row in region.context["matrix"].rows}
+    # Argentina: Rosario's two actions and Córdoba's one on objective 1; Brazil: none.
+    assert rows[1].by_country == [(3, {"in_place": 1, "in_progress": 1, "planned": 1}), (0, {})]
+    page = region.content.decode()
+    assert '<a href="?country=AR">Argentina</a> <span class="muted">(2)</span>' in page
+    assert ">Córdoba</th>" not in page  # the governments are one click away, in their country
+
+    monkeypatch.setattr(views, "MATRIX_COLUMNS_PER_PAGE", 1)
+    first = client.get(url + "?country=AR", HTTP_ACCEPT_LANGUAGE="en")
+    assert [column.name for column in first.context["page"]] == ["Córdoba"]
+    assert first.context["government_rows"][0][1] == [(1, {"in_progress": 1})]
+    assert 'href="?country=AR&amp;page=2" rel="next"' in first.content.decode()
+    second = client.get(url + "?country=AR&page=2", HTTP_ACCEPT_LANGUAGE="en")
+    assert [column.name for column in second.context["page"]] == ["Rosario"]
+    assert second.context["government_rows"][0][1] == [(2, {"in_place": 1, "planned": 1})]
