@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
 from alp_portal.roles import is_staff_member
@@ -310,15 +311,33 @@ def country_paths():
     return paths
 
 
-def map_markers(recognized):
-    """[(government, x, y)] of the named governments that have coordinates."""
+def map_markers(recognized, governments=None):
+    """[(link, label, x, y)] of the named governments that have coordinates (of `governments` only, when given):
+    each links to its line in the list."""
+    if governments is None:
+        governments = [g for _code, _name, listed in recognized.countries for g in listed]
     markers = []
-    for _code, _name, governments in recognized.countries:
-        for government in governments:
-            if government.latitude is None:
-                continue
-            x, y = project(government.longitude, government.latitude)
-            markers.append((government, round(x), round(y)))  # 1 unit is 0.1°: enough for a dot, and short
+    for government in governments:
+        if government.latitude is None:
+            continue
+        x, y = project(government.longitude, government.latitude)
+        # 1 unit is 0.1°: enough for a dot, and short.
+        markers.append((f"#g{government.pk}", government.name, round(x), round(y)))
+    return markers
+
+
+def country_markers(recognized):
+    """[(link, label, x, y)]: one marker per country, amid its named governments, linking to the country's list."""
+    markers = []
+    for code, name, governments in recognized.countries:
+        placed = [project(g.longitude, g.latitude) for g in governments if g.latitude is not None]
+        if placed:
+            x = sum(p[0] for p in placed) / len(placed)
+            y = sum(p[1] for p in placed) / len(placed)
+            label = ngettext(
+                "%(country)s: %(count)s local government", "%(country)s: %(count)s local governments", len(governments)
+            ) % {"country": name, "count": len(governments)}
+            markers.append((f"?country={code}", label, round(x), round(y)))
     return markers
 
 

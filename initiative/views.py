@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from .dissemination import (
     almi_agenda,
     automapeo_matrix,
+    country_markers,
     country_paths,
     map_markers,
     map_size,
@@ -150,15 +151,29 @@ def almi_page(request, slug):
     )
 
 
+# Up to this many named governments the region's page lists them all, each a marker; beyond, it lists the
+# countries (a marker each) and each country's page lists its governments, RECOGNIZED_PER_PAGE at a time.
+FULL_LIST_UP_TO = 300
+RECOGNIZED_PER_PAGE = 200
+
+
 @require_GET
 def recognized_page(request, slug):
     initiative, visible, states = _initiative(request, slug, Piece.RECOGNIZED)
-
-    def compute():
-        recognized = recognized_governments(initiative)
-        return recognized, map_markers(recognized)
-
-    recognized, markers = cached(initiative, "recognized", compute, fingerprint=data_fingerprint(initiative))
+    recognized = cached(
+        initiative, "recognized", lambda: recognized_governments(initiative), fingerprint=data_fingerprint(initiative)
+    )
+    countries = {code: (code, name, governments) for code, name, governments in recognized.countries}
+    country = request.GET.get("country", "").upper()[:2]
+    page = None
+    if country in countries:
+        code, name, governments = countries[country]
+        page = Paginator(governments, RECOGNIZED_PER_PAGE).get_page(request.GET.get("page"))
+        listed, markers = [(code, name, page.object_list)], map_markers(recognized, page.object_list)
+    elif recognized.named <= FULL_LIST_UP_TO:
+        country, listed, markers = "", recognized.countries, map_markers(recognized)
+    else:
+        country, listed, markers = "", None, country_markers(recognized)
     width, height = map_size()
     return render(
         request,
@@ -169,6 +184,9 @@ def recognized_page(request, slug):
             states,
             Piece.RECOGNIZED,
             recognized=recognized,
+            country=country,
+            listed=listed,
+            page=page,
             map_paths=country_paths(),
             markers=markers,
             map_width=width,

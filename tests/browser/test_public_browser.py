@@ -26,6 +26,7 @@ def test_browser_public_pages_pass_checks(live_server, phone, html_sources):  # 
         f"/initiatives/{slug}/automapeo/?country=BR",
         f"/initiatives/{slug}/almi/",
         f"/initiatives/{slug}/questionnaires/",
+        f"/initiatives/{slug}/recognized/?country=AR",  # one country's page of governments
         f"/initiatives/{slug}/recognized/",  # last: the map is checked below
     ]:
         phone.goto(live_server.url + path)

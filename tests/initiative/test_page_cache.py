@@ -89,3 +89,34 @@ def test_the_automapeo_matrix_is_by_country_with_each_country_by_government_in_p
     second = client.get(url + "?country=AR&page=2", HTTP_ACCEPT_LANGUAGE="en")
     assert [column.name for column in second.context["page"]] == ["Rosario"]
     assert second.context["government_rows"][0][1] == [(2, {"in_place": 1, "planned": 1})]
+
+
+def test_a_large_recognized_list_is_by_country_each_country_in_pages(world, client, monkeypatch):
+    from initiative import views
+    from tests.factories import make_government
+
+    from .dissemination_world import recognize
+
+    recognize(
+        world.initiative, government=make_government("AR", "Córdoba", latitude=-31.4, longitude=-64.2), by=world.staff
+    )
+    url = reverse("initiative:recognized", args=[world.initiative.slug])
+    small = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'id="g{world.g1.pk}">Rosario' in small and f'href="#g{world.g1.pk}"' in small  # all of it, as it was
+
+    monkeypatch.setattr(views, "FULL_LIST_UP_TO", 2)  # three named governments: beyond it
+    region = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="g' not in region and "#g" not in region  # no government listed nor marked: their countries
+    assert '<li><a href="?country=AR">Argentina</a> (2)' in region
+    assert '<a href="?country=AR"><title>Argentina: 2 local governments</title>' in region
+
+    monkeypatch.setattr(views, "RECOGNIZED_PER_PAGE", 1)
+    argentina = client.get(url + "?country=AR", HTTP_ACCEPT_LANGUAGE="en")
+    page = argentina.content.decode()
+    assert "Córdoba" in page and "Rosario" not in page.split('id="list-heading"')[1]
+    assert [(link, label) for link, label, _x, _y in argentina.context["markers"]] == [
+        (f"#g{argentina.context['page'][0].pk}", "Córdoba")
+    ]
+    assert 'href="?country=AR&amp;page=2" rel="next"' in page
+    second = client.get(url + "?country=AR&page=2", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'id="g{world.g1.pk}">Rosario \u2013 Ana Consiente' in second
