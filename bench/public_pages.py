@@ -153,7 +153,7 @@ def main():
             postgres = urlsplit(args.postgres)._replace(path=f"/{database}").geturl()
         command = [sys.executable, __file__, "--one", str(governments), "--postgres", postgres]
         run = subprocess.run(command, capture_output=True, text=True, check=True)
-        lines.extend(line for line in run.stdout.strip().splitlines() if line[:1] == " " or line[:1].isdigit())
+        lines.extend(line for line in run.stdout.splitlines() if " q |" in line)  # not generate_region's lines
         print("\n".join(lines[-len(PAGES) :]), flush=True)
     print("\n".join(lines))
     if args.out:
