@@ -1,5 +1,6 @@
 """Reads that span relations: the participation figures every stage reports."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -44,26 +45,33 @@ class Figures:
 EMPTY = Figures(0, 0, 0)
 
 
+# What the figures of a group of officials are counted from, one row per official.
+FIGURE_COLUMNS = ("pk", "local_government_id", "local_government__country", "gender")
+
+
 def figures_for_officials(officials):
-    """Figures for a queryset of officials, in three queries whatever its size."""
-    officials = Official.objects.filter(pk__in=officials.values("pk"))
-    totals = officials.aggregate(
-        people=Count("pk", distinct=True),
-        governments=Count("local_government", distinct=True),
-        countries=Count("local_government__country", distinct=True),
-    )
+    """Figures for a queryset of officials, in one query whatever its size."""
+    return figures_of(officials.values_list(*FIGURE_COLUMNS))
+
+
+def figures_of(rows):
+    """Figures of officials read as FIGURE_COLUMNS rows (an official read twice counts once): people,
+    governments and countries, by country (in code order) and by gender (in value order)."""
+    people = {pk: (government, country, gender) for pk, government, country, gender in rows}
+    countries = {}
+    genders = Counter()
+    for government, country, gender in people.values():
+        countries.setdefault(country, []).append(government)
+        genders[gender or ""] += 1
     by_country = [
-        (
-            row["local_government__country"],
-            str(country_names.name(row["local_government__country"])),
-            row["people"],
-            row["governments"],
-        )
-        for row in officials.values("local_government__country")
-        .annotate(people=Count("pk", distinct=True), governments=Count("local_government", distinct=True))
-        .order_by("local_government__country")
+        (code, str(country_names.name(code)), len(governments), len(set(governments)))
+        for code, governments in sorted(countries.items())
     ]
-    return Figures(totals["people"], totals["governments"], totals["countries"], by_country, _by_gender(officials))
+    labels = dict(Gender.choices)
+    by_gender = [(gender, labels.get(gender, gettext("Not given")), count) for gender, count in sorted(genders.items())]
+    return Figures(
+        len(people), len({government for government, _c, _g in people.values()}), len(countries), by_country, by_gender
+    )
 
 
 def figures_for(officials, governments):

@@ -120,3 +120,23 @@ def test_a_large_recognized_list_is_by_country_each_country_in_pages(world, clie
     assert 'href="?country=AR&amp;page=2" rel="next"' in page
     second = client.get(url + "?country=AR&page=2", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'id="g{world.g1.pk}">Rosario \u2013 Ana Consiente' in second
+
+
+def test_figures_of_rows_count_each_official_once():
+    from django.utils import translation
+
+    from authorities.queries import figures_of
+
+    rows = [
+        (1, 10, "AR", "female"),
+        (1, 10, "AR", "female"),  # read twice (two sessions): one person
+        (2, 10, "AR", ""),
+        (3, 20, "BR", "male"),
+        (4, 30, "AR", "female"),
+    ]
+    with translation.override("en"):
+        figures = figures_of(rows)
+        by_gender = [(code, str(label), people) for code, label, people in figures.by_gender]
+    assert (figures.people, figures.governments, figures.countries) == (4, 3, 2)
+    assert figures.by_country == [("AR", "Argentina", 3, 2), ("BR", "Brazil", 1, 1)]
+    assert by_gender == [("", "Not given", 1), ("female", "Female", 2), ("male", "Male", 1)]
