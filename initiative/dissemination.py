@@ -326,6 +326,32 @@ def map_markers(recognized, governments=None):
     return markers
 
 
+@dataclass
+class RecognizedOverview:
+    """What the recognized page shows of the whole region, small whatever its size: the counts, one marker per
+    country, and the whole list only when it is short (`whole`, else None)."""
+
+    named: int
+    unnamed: int
+    countries: list  # [(code, name, named governments)]
+    markers: list  # country_markers
+    whole: RecognizedList | None
+
+    @property
+    def total(self):
+        return self.named + self.unnamed
+
+
+def recognized_overview(recognized, *, whole_up_to):
+    return RecognizedOverview(
+        recognized.named,
+        recognized.unnamed,
+        [(code, name, len(governments)) for code, name, governments in recognized.countries],
+        country_markers(recognized),
+        recognized if recognized.named <= whole_up_to else None,
+    )
+
+
 def country_markers(recognized):
     """[(link, label, x, y)]: one marker per country, amid its named governments, linking to the country's list."""
     markers = []

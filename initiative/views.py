@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET
 from .dissemination import (
     almi_agenda,
     automapeo_matrix,
-    country_markers,
     country_paths,
     map_markers,
     map_size,
     recognized_governments,
+    recognized_overview,
     visible_pieces,
 )
 from .enums import LICENCE_URLS, Language, Piece
@@ -160,20 +160,33 @@ RECOGNIZED_PER_PAGE = 200
 @require_GET
 def recognized_page(request, slug):
     initiative, visible, states = _initiative(request, slug, Piece.RECOGNIZED)
-    recognized = cached(
-        initiative, "recognized", lambda: recognized_governments(initiative), fingerprint=data_fingerprint(initiative)
+    fingerprint = data_fingerprint(initiative)
+
+    def everything():
+        return cached(initiative, "recognized", lambda: recognized_governments(initiative), fingerprint=fingerprint)
+
+    # Kept apart, so that a page of a large region unpickles the region's counts or one country, not everything.
+    overview = cached(
+        initiative,
+        f"recognized-overview-{FULL_LIST_UP_TO}",
+        lambda: recognized_overview(everything(), whole_up_to=FULL_LIST_UP_TO),
+        fingerprint=fingerprint,
     )
-    countries = {code: (code, name, governments) for code, name, governments in recognized.countries}
     country = request.GET.get("country", "").upper()[:2]
     page = None
-    if country in countries:
-        code, name, governments = countries[country]
+    if country in {code for code, _name, _count in overview.countries}:
+        code, name, governments = cached(
+            initiative,
+            f"recognized-{country}",
+            lambda: next(listed for listed in everything().countries if listed[0] == country),
+            fingerprint=fingerprint,
+        )
         page = Paginator(governments, RECOGNIZED_PER_PAGE).get_page(request.GET.get("page"))
-        listed, markers = [(code, name, page.object_list)], map_markers(recognized, page.object_list)
-    elif recognized.named <= FULL_LIST_UP_TO:
-        country, listed, markers = "", recognized.countries, map_markers(recognized)
+        listed, markers = [(code, name, page.object_list)], map_markers(None, page.object_list)
+    elif overview.whole is not None:
+        country, listed, markers = "", overview.whole.countries, map_markers(overview.whole)
     else:
-        country, listed, markers = "", None, country_markers(recognized)
+        country, listed, markers = "", None, overview.markers
     width, height = map_size()
     return render(
         request,
@@ -183,7 +196,7 @@ def recognized_page(request, slug):
             visible,
             states,
             Piece.RECOGNIZED,
-            recognized=recognized,
+            recognized=overview,
             country=country,
             listed=listed,
             page=page,
