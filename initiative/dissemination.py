@@ -6,7 +6,7 @@ Every function runs a fixed number of queries whatever the number of governments
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -95,6 +95,11 @@ class AutomapeoMatrix:
     @property
     def columns(self):
         return [column for group in self.groups for column in group.columns]
+
+    def by_country_only(self):
+        """The matrix without its cells per government (the region's page shows countries): a fraction of its
+        size in the cache at a large region."""
+        return replace(self, rows=[replace(row, cells=[]) for row in self.rows])
 
 
 def _submitted_automapeos(initiative):

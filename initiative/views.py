@@ -97,7 +97,9 @@ def automapeo_page(request, slug):
     government, a page of MATRIX_COLUMNS_PER_PAGE governments at a time."""
     initiative, visible, states = _initiative(request, slug, Piece.AUTOMAPEO)
     fingerprint = data_fingerprint(initiative)
-    matrix = cached(initiative, "automapeo", lambda: automapeo_matrix(initiative), fingerprint=fingerprint)
+    matrix = cached(
+        initiative, "automapeo", lambda: automapeo_matrix(initiative).by_country_only(), fingerprint=fingerprint
+    )
     country = request.GET.get("country", "").upper()[:2]
     page = None
     if country in {code for code, _ in matrix.countries}:
