@@ -10,18 +10,16 @@ and official, publishes every piece, and reads each page through Django's test c
 """
 
 import argparse
-import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.region import recognized_region, run_size, setup_django  # noqa: E402
 
 PAGES = [
     "initiative:detail",
@@ -33,70 +31,16 @@ PAGES = [
 
 
 def measure(governments, postgres):
-    workdir = Path(tempfile.mkdtemp(prefix="alp-pages-bench-"))
-    os.environ["DATABASE_URL"] = postgres or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alp_portal.settings")
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_DEBUG"] = "true"  # static files without collectstatic
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
+    setup_django(postgres, prefix="alp-pages-bench-")
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
-    from authorities.models import LocalGovernment, Official
-    from certificates.enums import RecognitionKind
-    from certificates.models import Recognition
-    from initiative.enums import Piece, Stage
-    from initiative.models import Initiative, Publication
-    from tests.factories import VALID_RECOGNITION as VALID
+    from initiative.models import Initiative
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("generate_region", governments=governments, verbosity=0)
-    initiative = Initiative.objects.get(slug="synthetic-region")
-    Initiative.objects.filter(pk=initiative.pk).update(stage=Stage.DISSEMINATION)
-    staff = get_user_model().objects.create_superuser("bench@iom.test", "bench@iom.test", "x")
-    now = timezone.now()
-    invited = LocalGovernment.objects.filter(officials__invitations__initiative=initiative).distinct()
-    Recognition.objects.bulk_create(
-        Recognition(
-            initiative=initiative,
-            kind=RecognitionKind.GOVERNMENT,
-            local_government=g,
-            holder_name=g.name,
-            issued_at=now,
-            issued_by=staff,
-            **VALID,
-        )
-        for g in invited
-    )
-    Recognition.objects.bulk_create(
-        Recognition(
-            initiative=initiative,
-            kind=RecognitionKind.PERSON,
-            official=o,
-            holder_name=o.full_name,
-            issued_at=now,
-            issued_by=staff,
-            **VALID,
-        )
-        for o in Official.objects.filter(local_government__in=invited)
-    )
-    Official.objects.update(public_consent=True)
-    # Published directly: set_publication would queue the reports' renderings, run at once here.
-    Publication.objects.bulk_create(
-        Publication(initiative=initiative, piece=piece, is_published=True, published_at=now, changed_by=staff)
-        for piece in Piece.values
-    )
+    initiative, _staff = recognized_region(governments, consenting=True)
     client = Client()
 
     def timed(url):
@@ -143,17 +87,8 @@ def main():
         "governments page            | data just changed  | read again (cache) |    HTML | trivial page",
     ]
     for governments in args.governments:
-        postgres = ""
-        if args.postgres:  # a fresh database for each size, on the server given
-            import psycopg
-
-            database = f"alp_pages_bench_{governments}_{os.getpid()}"
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {database}")
-            postgres = urlsplit(args.postgres)._replace(path=f"/{database}").geturl()
-        command = [sys.executable, __file__, "--one", str(governments), "--postgres", postgres]
-        run = subprocess.run(command, capture_output=True, text=True, check=True)
-        lines.extend(line for line in run.stdout.splitlines() if " q |" in line)  # not generate_region's lines
+        stdout = run_size(__file__, governments, args.postgres, "pages")
+        lines.extend(line for line in stdout.splitlines() if " q |" in line)  # not generate_region's lines
         print("\n".join(lines[-len(PAGES) :]), flush=True)
     print("\n".join(lines))
     if args.out:

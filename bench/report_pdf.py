@@ -12,34 +12,20 @@ runs it), the reader's request when the stored report is current (median of 7), 
 """
 
 import argparse
-import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.region import recognized_region, run_size, setup_django  # noqa: E402
+
 
 def measure(governments, postgres):
-    workdir = Path(tempfile.mkdtemp(prefix="alp-report-bench-"))
-    os.environ["DATABASE_URL"] = postgres or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alp_portal.settings")
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_DEBUG"] = "true"  # static files without collectstatic
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
+    setup_django(postgres, prefix="alp-report-bench-")
     from django.db import connection, reset_queries
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
@@ -47,51 +33,13 @@ def measure(governments, postgres):
     from django.utils import timezone
 
     from authorities.models import LocalGovernment, Official
-    from certificates.enums import RecognitionKind
     from certificates.models import Recognition
-    from initiative.enums import Piece, Stage
+    from initiative.enums import Piece
     from initiative.freshness import data_fingerprint
-    from initiative.models import Initiative, Publication, ReportFile
+    from initiative.models import Initiative, ReportFile
     from initiative.report import pieces_key, render_stored_report
-    from tests.factories import VALID_RECOGNITION as VALID
 
-    call_command("migrate", verbosity=0)
-    call_command("generate_region", governments=governments, verbosity=0)
-    initiative = Initiative.objects.get(slug="synthetic-region")
-    Initiative.objects.filter(pk=initiative.pk).update(stage=Stage.DISSEMINATION)
-    initiative.refresh_from_db()
-    staff = get_user_model().objects.create_superuser("bench@iom.test", "bench@iom.test", "x")
-    now = timezone.now()
-    invited = LocalGovernment.objects.filter(officials__invitations__initiative=initiative).distinct()
-    Recognition.objects.bulk_create(
-        Recognition(
-            initiative=initiative,
-            kind=RecognitionKind.GOVERNMENT,
-            local_government=g,
-            holder_name=g.name,
-            issued_at=now,
-            issued_by=staff,
-            **VALID,
-        )
-        for g in invited
-    )
-    Recognition.objects.bulk_create(
-        Recognition(
-            initiative=initiative,
-            kind=RecognitionKind.PERSON,
-            official=o,
-            holder_name=o.full_name,
-            issued_at=now,
-            issued_by=staff,
-            **VALID,
-        )
-        for o in Official.objects.filter(local_government__in=invited)
-    )
-    # Published directly: set_publication would queue the three languages' renderings, run at once here.
-    Publication.objects.bulk_create(
-        Publication(initiative=initiative, piece=piece, is_published=True, published_at=now, changed_by=staff)
-        for piece in Piece.values
-    )
+    initiative, _staff = recognized_region(governments)
 
     fingerprints = []
     for _ in range(7):
@@ -156,17 +104,8 @@ def main():
         "report | reader: being rendered",
     ]
     for governments in args.governments:
-        postgres = ""
-        if args.postgres:  # a fresh database for each size, on the server given
-            database = f"alp_report_bench_{governments}_{os.getpid()}"
-            import psycopg
-
-            with psycopg.connect(args.postgres, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {database}")
-            postgres = urlsplit(args.postgres)._replace(path=f"/{database}").geturl()
-        command = [sys.executable, __file__, "--one", str(governments), "--postgres", postgres]
-        run = subprocess.run(command, capture_output=True, text=True, check=True)
-        lines.append(run.stdout.strip().splitlines()[-1])
+        stdout = run_size(__file__, governments, args.postgres, "report")
+        lines.append(stdout.strip().splitlines()[-1])
         print(lines[-1], flush=True)
     print("\n".join(lines))
     if args.out:

@@ -1,0 +1,83 @@
+"""What the benchmarks of a synthetic region share: a throw-away database (SQLite, or one of its own on a PostgreSQL
+server), the region generated and recognized with every piece published, and one process per region size."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(postgres="", prefix="alp-bench-"):
+    """Settings for a benchmark process, then django.setup(): the database at `postgres` or a new SQLite file."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["DATABASE_URL"] = postgres or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alp_portal.settings")
+    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
+    os.environ["DJANGO_DEBUG"] = "true"  # static files without collectstatic
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    return workdir
+
+
+def recognized_region(governments, *, consenting=False):
+    """Generate the region of `governments` (`manage.py generate_region`), move it to dissemination, recognize
+    every invited government and official (all consenting to appear by name, if `consenting`) and publish every
+    piece. Returns (initiative, staff)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from authorities.models import LocalGovernment, Official
+    from certificates.enums import RecognitionKind
+    from certificates.models import Recognition
+    from initiative.enums import Piece, Stage
+    from initiative.models import Initiative, Publication
+    from tests.factories import VALID_RECOGNITION as VALID
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("generate_region", governments=governments, verbosity=0)
+    Initiative.objects.filter(slug="synthetic-region").update(stage=Stage.DISSEMINATION)
+    initiative = Initiative.objects.get(slug="synthetic-region")
+    staff = get_user_model().objects.create_superuser("bench@iom.test", "bench@iom.test", "x")
+    now = timezone.now()
+    invited = LocalGovernment.objects.filter(officials__invitations__initiative=initiative).distinct()
+    common = {"initiative": initiative, "issued_at": now, "issued_by": staff, **VALID}
+    Recognition.objects.bulk_create(
+        Recognition(kind=RecognitionKind.GOVERNMENT, local_government=g, holder_name=g.name, **common) for g in invited
+    )
+    Recognition.objects.bulk_create(
+        Recognition(kind=RecognitionKind.PERSON, official=o, holder_name=o.full_name, **common)
+        for o in Official.objects.filter(local_government__in=invited)
+    )
+    if consenting:
+        Official.objects.update(public_consent=True)
+    # Published directly: set_publication would queue the reports' renderings, run at once here.
+    Publication.objects.bulk_create(
+        Publication(initiative=initiative, piece=piece, is_published=True, published_at=now, changed_by=staff)
+        for piece in Piece.values
+    )
+    return initiative, staff
+
+
+def run_size(script, governments, postgres, tag):
+    """Run `script --one governments` in a process of its own (a fresh Django, a fresh database: of its own on
+    the PostgreSQL server `postgres`, when given); returns what it printed."""
+    database_url = ""
+    if postgres:
+        import psycopg
+
+        database = f"alp_{tag}_bench_{governments}_{os.getpid()}"
+        with psycopg.connect(postgres, autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {database}")
+        database_url = urlsplit(postgres)._replace(path=f"/{database}").geturl()
+    command = [sys.executable, script, "--one", str(governments), "--postgres", database_url]
+    return subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
