@@ -5,19 +5,20 @@ pages in Spanish, Portuguese and English. WeasyPrint is imported inside the func
 and fetches through `StaticOnlyFetcher`: our own static files and nothing else, so that no text on a
 certificate can make the renderer read a local file or reach the network.
 
-Many certificates at a time (render_recognition_pdfs) are made in two layers: what a batch's pages share
-(border, titles, IOM's wording, date, signatory, the verification page's address) laid out once, the holders'
-own words (name, position, QR code and its code) as one multi-page document, and each page put together with
-pikepdf. That is about 3 times the one-by-one rate by CPU time, end to end (see bench/issue_certificates.py and
-bench/results/certificates.txt); the pages come out the same as one by one (tests/certificates/test_pdf.py
-compares them as pictures). Batched PDFs are a little bigger (about 27 KB against 19): their fonts are subset
-for the whole batch, once per layer.
+A certificate is made in two layers: what a batch's pages share (border, titles, IOM's wording, date,
+signatory, the verification page's address) laid out by WeasyPrint once per batch, and the holder's own words
+(name, position, QR code and its code) drawn on each copy of that page by holder.py, without an HTML layout.
+Issuing costs about a third of what a WeasyPrint layout per certificate cost (bench/issue_certificates.py and
+bench/results/certificates.txt), and the words land where WeasyPrint puts them (tests/certificates/test_pdf.py
+compares their positions with the whole page laid out by WeasyPrint, which is also what a certificate gets
+whose words the shipped fonts cannot draw).
 """
 
 import atexit
 import io
 import mimetypes
 import re
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
@@ -28,9 +29,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from alp_portal.content_language import localized
 
+from . import holder
 from .enums import RecognitionKind
 from .models import CODE_ALPHABET
 
@@ -191,7 +194,7 @@ def page_context(recognition):
     }
 
 
-STATIC_LAYER, VARIABLE_LAYER, BOTH_LAYERS = "static", "variable", "both"
+STATIC_LAYER, BOTH_LAYERS = "static", "both"
 
 
 def page_html(recognition, language=None, layer=BOTH_LAYERS):
@@ -199,8 +202,8 @@ def page_html(recognition, language=None, layer=BOTH_LAYERS):
 
     The page is made of two layers: the static one (border, titles, IOM's wording, date, signatory, the
     verification page's address), shared by every certificate of a kind, language, initiative and day of issue,
-    and the variable one (the holder's name and position, the QR code and its code) at fixed places. `layer`
-    picks one of them, or both (the whole page).
+    and the holder's (the name and position, the QR code and its code) at fixed places, which holder.py draws
+    the same way. `layer` asks for the static one alone, or both (the whole page).
     """
     language = language or recognition.language
     template = (
@@ -212,7 +215,7 @@ def page_html(recognition, language=None, layer=BOTH_LAYERS):
         context = page_context(recognition)
         context["language"] = language
         context["static"] = layer in (STATIC_LAYER, BOTH_LAYERS)
-        context["variable"] = layer in (VARIABLE_LAYER, BOTH_LAYERS)
+        context["variable"] = layer == BOTH_LAYERS
         return render_to_string(template, context)
 
 
@@ -228,60 +231,133 @@ def _document(pages, language):
     )
 
 
-def render_recognition_pdf(recognition, language=None):
-    """The PDF of one recognition (one document, one WeasyPrint call)."""
+def render_full_page(recognition, language=None):
+    """The whole page of one recognition laid out by WeasyPrint from its template: what a certificate gets
+    whose holder's words the shipped fonts cannot draw (see holder.drawable), and the reference the drawn words
+    are tested against."""
     language = language or recognition.language
-    document = _document([page_html(recognition, language)], language)
-    return document.write_pdf(pdf_tags=True)
+    return _document([page_html(recognition, language)], language).write_pdf(pdf_tags=True)
+
+
+def render_recognition_pdf(recognition, language=None):
+    """The PDF of one recognition, in `language` or its own."""
+    return _render([recognition], language)[0]
+
+
+@dataclass
+class HolderWords:
+    """What is drawn of the holder on a certificate, in its language."""
+
+    name: str
+    name_size: str
+    role: str
+    role_size: str
+    code: str
+    url: str
+    qr_alt: str
+
+    @classmethod
+    def of(cls, recognition, language):
+        with translation.override(language):
+            context = page_context(recognition)
+            qr_alt = gettext("QR code of the verification page")
+        return cls(
+            name=context["holder_name"],
+            name_size=context["name_size"],
+            role=context["role"],
+            role_size=context["role_size"],
+            code=context["code"],
+            url=verification_url(recognition.code),
+            qr_alt=qr_alt,
+        )
+
+    @property
+    def drawable(self):
+        return holder.drawable(self.name, holder.NAME_FONT) and holder.drawable(self.role, holder.ROLE_FONT)
+
+    def layout(self):
+        return holder.layout(self.name, self.name_size, self.role, self.role_size, self.code)
 
 
 def render_recognition_pdfs(recognitions):
-    """One PDF per recognition, for many recognitions at a time.
+    """One PDF per recognition, each in its own language, for many recognitions at a time (see _render)."""
+    return _render(list(recognitions))
 
-    The pages' static layers (as many as there are kinds and languages among the recognitions, usually three)
-    are laid out once, as one small document; the variable layers of all the recognitions as one multi-page
-    document, written once (fonts subset and embedded once). Each PDF is then put together with pikepdf: the
-    static page, with its recognition's variable page drawn over it. Laying out only the holder's own words for
-    each certificate is what makes this several times faster than one document per certificate; the page is the
-    same as render_recognition_pdf's (one template, the same stylesheet and fonts).
 
-    Falls back to one document per recognition should a layer not come out as exactly one page.
+def _render(recognitions, language=None):
+    """One PDF per recognition (in `language`, or each in its own).
+
+    What a batch's pages share (border, titles, IOM's wording, date, signatory, the verification page's
+    address) is laid out by WeasyPrint once, as one small document (as many pages as there are kinds and
+    languages among the recognitions, usually three); each holder's words (name, position, QR code, code) are
+    drawn on their copy of that page by holder.py, in fonts subset once for the batch, and the page's structure
+    tree completed with them (tagging.py). A recognition whose words the shipped fonts cannot draw gets its
+    whole page from WeasyPrint (render_full_page); so do all of them, should the shared layer not come out as
+    one page each.
     """
-    recognitions = list(recognitions)
-    if len(recognitions) < 2:
-        return [render_recognition_pdf(r) for r in recognitions]
-    static_pages = [page_html(r, layer=STATIC_LAYER) for r in recognitions]
-    statics = list(dict.fromkeys(static_pages))  # the distinct static layers, in order
+    languages = [language or r.language for r in recognitions]
+    words = [HolderWords.of(r, lang) for r, lang in zip(recognitions, languages, strict=True)]
+    drawn = [i for i, w in enumerate(words) if w.drawable]
+    pdfs = [
+        None if i in drawn else render_full_page(r, lang)
+        for i, (r, lang) in enumerate(zip(recognitions, languages, strict=True))
+    ]
+    if not drawn:
+        return pdfs
+    static_pages = [page_html(recognitions[i], languages[i], layer=STATIC_LAYER) for i in drawn]
+    statics = list(dict.fromkeys(static_pages))  # the distinct shared pages, in order
     static_index = {html: i for i, html in enumerate(statics)}
-    which_static = [static_index[html] for html in static_pages]
-    static_document = _document(statics, recognitions[0].language)
-    variable_document = _document([page_html(r, layer=VARIABLE_LAYER) for r in recognitions], recognitions[0].language)
-    if len(static_document.pages) != len(statics) or len(variable_document.pages) != len(recognitions):
-        return [render_recognition_pdf(r) for r in recognitions]
-    static_pdf, variable_pdf = static_document.write_pdf(pdf_tags=True), variable_document.write_pdf(pdf_tags=True)
-    del static_document, variable_document  # the layouts: let them go before the PDFs are put together
-    return compose_pages(static_pdf, variable_pdf, which_static, [r.language for r in recognitions])
+    static_document = _document(statics, languages[drawn[0]])
+    if len(static_document.pages) != len(statics):
+        return [render_full_page(r, lang) for r, lang in zip(recognitions, languages, strict=True)]
+    static_pdf = static_document.write_pdf(pdf_tags=True)
+    del static_document  # the layout: let it go before the PDFs are put together
+    composed = compose_pages(
+        static_pdf,
+        [static_index[html] for html in static_pages],
+        [words[i] for i in drawn],
+        [languages[i] for i in drawn],
+    )
+    for i, pdf in zip(drawn, composed, strict=True):
+        pdfs[i] = pdf
+    return pdfs
 
 
-def compose_pages(static_pdf, variable_pdf, which_static, languages):
-    """One PDF per page of `variable_pdf`, each drawn over the page `which_static[i]` of `static_pdf`, with the
-    metadata of `variable_pdf` and its own language, tagged from both layers' tags (certificates/tagging.py).
-    pikepdf (qpdf, in C++) does it in about 2 ms a page."""
+def compose_pages(static_pdf, which_static, words, languages):
+    """One PDF per holder: the page `which_static[i]` of `static_pdf` with `words[i]` drawn on it, the metadata
+    of `static_pdf`, its own language, tagged (tagging.py). pikepdf (qpdf, in C++) does the copying."""
     import pikepdf
 
-    from .tagging import Layers
+    from .tagging import StaticLayer
 
+    layouts = [w.layout() for w in words]
+    fonts = holder.Fonts(layouts)
     pdfs = []
-    with pikepdf.open(io.BytesIO(static_pdf)) as statics, pikepdf.open(io.BytesIO(variable_pdf)) as variables:
-        info = dict(variables.docinfo.items())
-        layers = Layers(statics, variables)
-        for index, (page, static, language) in enumerate(zip(variables.pages, which_static, languages, strict=True)):
+    with pikepdf.open(io.BytesIO(static_pdf)) as statics:
+        info = dict(statics.docinfo.items())
+        layer = StaticLayer(statics)
+        holder_fonts = fonts.make_in(statics)
+        for static, holder_words, blocks, language in zip(which_static, words, layouts, languages, strict=True):
             with pikepdf.new() as single:
                 single.pages.append(statics.pages[static])
-                overlay = single.pages[0].add_overlay(page)
-                layers.tag(single, static, index, single.pages[0].Resources.XObject[overlay])
+                page = single.pages[0]
+                first = layer.next_mcid(static)
+                qr, (x, y, size) = holder.qr_path(holder_words.url)
+                # The shared page leaves its transformation in place: enclose it, then draw over it.
+                page.contents_add(pikepdf.Stream(single, b"q\n"), prepend=True)
+                page.contents_add(pikepdf.Stream(single, b"Q\n" + holder.content(blocks, qr, first)))
+                page_fonts = page.Resources.get("/Font")
+                if page_fonts is None:
+                    page_fonts = page.Resources.Font = pikepdf.Dictionary()
+                for name, font in holder_fonts.items():
+                    page_fonts[b"/" + name] = single.copy_foreign(font)
+                word_mcids = [("/P", first + i) for i in range(len(blocks) - 1)]
+                figure_mcid = first + len(blocks) - 1
+                # The QR code's box in PDF points, from the bottom left.
+                bbox = [x * 0.75, 595.275591 - (y + size) * 0.75, (x + size) * 0.75, 595.275591 - y * 0.75]
+                layer.tag(single, static, word_mcids, ((holder_words.qr_alt, bbox, figure_mcid), figure_mcid + 1))
                 # WeasyPrint gives all the pages of a document one dictionary of resources: without this, each
-                # PDF would carry every QR code of its batch (other holders' verification codes).
+                # PDF would carry the fonts and pictures of its batch's other shared pages.
                 single.remove_unreferenced_resources()
                 for key, value in info.items():
                     single.docinfo[key] = value

@@ -1,23 +1,22 @@
-"""Tagged certificates when their pages are put together from two layers (see pdf.render_recognition_pdfs).
+"""Tagged certificates put together from WeasyPrint's shared page and the holder's words drawn on it (see
+pdf.render_recognition_pdfs and holder.py).
 
-WeasyPrint tags each layer's document (pdf_tags=True): a structure tree of the page's elements (headings,
-paragraphs, the QR code as a figure with its alternative text) tied to the marked content of the page by MCIDs,
-and a parent tree from the page's marked content back to its elements. A composed certificate is the static
-page with the holder's page drawn over it as a form XObject, so its structure tree is rebuilt from both:
+WeasyPrint tags the shared pages' document (pdf_tags=True): a structure tree of the page's elements (headings,
+paragraphs) tied to the marked content of the page by MCIDs, and a parent tree from the page's marked content
+back to its elements. The holder's words are drawn on the same page as marked content with the next MCIDs, so a
+certificate's structure tree is the shared page's, completed:
 
-- the static page's section, as it is (its marked content is the page's own, under StructParents 0);
-- the holder's section, whose marked content is now inside the form XObject: its elements point at it with
-  marked-content references (/MCR with /Stm, PDF 1.7 §14.7.4.2) and the XObject has StructParents 1;
-- in reading order: the holder's name and position right after the heading block ("awarded to"), the QR code
-  and its code at the end.
+- the name and position (a Div of two P) right after the heading block ("awarded to");
+- the QR code (a Figure with its alternative text and bounding box) and its code (a P) in a Div at the end;
+- one parent-tree entry for the page (StructParents 0) listing the elements of every MCID.
 
-The layers are prepared once per batch (prepare_layers): sections detached from their document so that copying
-one section into a certificate copies that section and nothing of the other pages.
+The shared page's sections are prepared once per batch (StaticLayer): detached from their document so that
+copying one section into a certificate copies that section and nothing of the other pages.
 """
 
 import pikepdf
 
-STATIC_PARENT_KEY, VARIABLE_PARENT_KEY = 0, 1
+PARENT_KEY = 0
 
 
 def _elements(element):
@@ -50,70 +49,69 @@ def _parent_arrays(pdf):
     return {int(nums[i]): pdf.make_indirect(nums[i + 1]) for i in range(0, len(nums), 2)}
 
 
-class Layers:
-    """The tagging of both layers' documents, ready to be copied page by page."""
+class StaticLayer:
+    """The tagging of a batch's shared pages (WeasyPrint's), ready to be copied page by page and completed
+    with the holder's words drawn on each (certificates/holder.py)."""
 
-    def __init__(self, statics, variables):
-        self.statics, self.variables = statics, variables
-        self.document = statics.Root.StructTreeRoot.K[0]
-        _, self.static_sections = _page_sections(statics)
-        _, self.variable_sections = _page_sections(variables)
-        self.static_parents = _parent_arrays(statics)
-        self.variable_parents = _parent_arrays(variables)
-        for sections in (*self.static_sections.values(), *self.variable_sections.values()):
+    def __init__(self, statics):
+        self.statics = statics
+        _, self.sections = _page_sections(statics)
+        self.parents = _parent_arrays(statics)
+        for sections in self.sections.values():
             for section in sections:
                 del section["/P"]  # detached: copying a section does not copy the document and every page
-        # The holder's elements will point at the form XObject, not at their page of the variable document:
-        # without /Pg a copy does not drag that page (and through it every page of the batch) along.
-        for sections in self.variable_sections.values():
-            for section in sections:
-                for element in _elements(section):
-                    if "/Pg" in element:
-                        del element["/Pg"]
 
-    def tag(self, single, static_index, variable_index, xobject):
-        """Give `single` (one composed certificate: the static page `static_index` with the variable page
-        `variable_index` drawn as `xobject`) the structure tree of both."""
+    def _key(self, static_index):
+        return int(self.statics.pages[static_index].obj.StructParents)
+
+    def next_mcid(self, static_index):
+        """The first marked-content id free on the shared page `static_index`."""
+        return len(self.parents[self._key(static_index)])
+
+    def tag(self, single, static_index, words, figure):
+        """Give `single` (the shared page `static_index` with a holder's words drawn on it) one structure tree:
+        the page's own elements, then `words` ((structure type, MCID) of the name and position) right after
+        the heading block ("awarded to"), and `figure` ((alternative text, bounding box, MCID) of the QR code,
+        then the MCID of its code) at the end."""
         page = single.pages[0].obj
-        statics = [single.copy_foreign(s) for s in self.static_sections.get(static_index, [])]
-        static_key = int(self.statics.pages[static_index].obj.StructParents)
-        static_parents = single.copy_foreign(self.static_parents[static_key])
-        variables = [single.copy_foreign(s) for s in self.variable_sections.get(variable_index, [])]
-        variable_key = int(self.variables.pages[variable_index].obj.StructParents)
-        variable_parents = single.copy_foreign(self.variable_parents[variable_key])
-        for section in variables:
-            for element in _elements(section):
-                kids = element.get("/K")
-                if isinstance(kids, int):
-                    kids = pikepdf.Array([kids])
-                if isinstance(kids, pikepdf.Array):
-                    element.K = pikepdf.Array(
-                        [
-                            pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, Stm=xobject, MCID=kid)
-                            if isinstance(kid, int)
-                            else kid
-                            for kid in kids
-                        ]
-                    )
-            section.Pg = page
+        statics = [single.copy_foreign(s) for s in self.sections.get(static_index, [])]
+        parents = single.copy_foreign(self.parents[self._key(static_index)])
+
+        def element(kind, mcid=None, kids=(), **extra):
+            made = single.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=kind, Pg=page, **extra))
+            if mcid is not None:
+                made.K = pikepdf.Array([mcid])
+                while len(parents) <= mcid:
+                    parents.append(None)
+                parents[mcid] = made
+            else:
+                made.K = pikepdf.Array(kids)
+                for kid in kids:
+                    kid.P = made
+            return made
+
+        holder = element(pikepdf.Name.Div, kids=[element(pikepdf.Name(kind), mcid) for kind, mcid in words])
+        (alt, bbox, figure_mcid), code_mcid = figure
+        qr_code = element(
+            pikepdf.Name.Figure,
+            figure_mcid,
+            Alt=pikepdf.String(alt),
+            A=pikepdf.Dictionary(O=pikepdf.Name.Layout, BBox=pikepdf.Array(bbox)),
+        )
+        verification = element(pikepdf.Name.Div, kids=[qr_code, element(pikepdf.Name.P, code_mcid)])
 
         root = single.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
         document = single.make_indirect(
             pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root, Pg=page)
         )
-        kids = _reading_order(statics, variables)
+        kids = _reading_order(statics, holder, verification)
         for kid in kids:
             kid.P = document
         document.K = pikepdf.Array(kids)
         root.K = pikepdf.Array([document])
-        root.ParentTree = single.make_indirect(
-            pikepdf.Dictionary(
-                Nums=pikepdf.Array([STATIC_PARENT_KEY, static_parents, VARIABLE_PARENT_KEY, variable_parents])
-            )
-        )
-        root.ParentTreeNextKey = 2
-        page.StructParents = STATIC_PARENT_KEY
-        xobject.StructParents = VARIABLE_PARENT_KEY
+        root.ParentTree = single.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array([PARENT_KEY, parents])))
+        root.ParentTreeNextKey = PARENT_KEY + 1
+        page.StructParents = PARENT_KEY
         single.Root.StructTreeRoot = root
         single.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
         single.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
@@ -127,25 +125,17 @@ def _find(sections, kind):
     return None
 
 
-def _reading_order(statics, variables):
-    """The top elements in reading order: the holder's block (name, position) right after the static layer's
+def _reading_order(statics, holder, verification):
+    """The top elements in reading order: the holder's block (name, position) right after the shared page's
     heading block (the one holding the H1: "RECOGNITION … awarded to"), the verification block (QR code and
-    code) after everything else. Pages not shaped like that keep the holder's layer after the static one."""
-    heading, qr_code = _find(statics, "/H1"), _find(variables, "/Figure")
-    if heading is None or qr_code is None:
-        return statics + variables
-    head = heading.P
-    frame = head.get("/P")
-    verification = qr_code.P
-    container = verification.get("/P")
-    if frame is None or container is None:
-        return statics + variables
-    holder_side = list(container.K)
-    at = next(i for i, kid in enumerate(holder_side) if kid.objgen == verification.objgen)
-    holder, rest = holder_side[:at], holder_side[at:]
+    code) after everything else. A page not shaped like that gets the holder's blocks after its own."""
+    heading = _find(statics, "/H1")
+    head = heading.P if heading is not None else None
+    frame = head.get("/P") if head is not None else None
+    if frame is None:
+        return [*statics, holder, verification]
     static_side = list(frame.K)
     after = next(i for i, kid in enumerate(static_side) if kid.objgen == head.objgen) + 1
-    for kid in holder + rest:
-        kid.P = frame
-    frame.K = pikepdf.Array(static_side[:after] + holder + static_side[after:] + rest)
+    holder.P = verification.P = frame
+    frame.K = pikepdf.Array([*static_side[:after], holder, *static_side[after:], verification])
     return statics

@@ -127,9 +127,9 @@ def test_batched_certificates_are_tagged_in_reading_order_each_with_its_own_hold
         for other in recognitions:
             if other is not recognition:
                 assert other.code not in text
-        # The QR code's marked content lives in the holder's layer, drawn as a form XObject: referenced as such.
+        # The QR code is drawn on the page itself, its marked content the page's.
         ((_alt, (where, _mcid)),) = figures(pdf)
-        assert where == "form"
+        assert where == "page"
 
 
 def test_the_longest_position_stays_at_9_pt_on_one_page(initiative, tmp_path):  # noqa: F811
