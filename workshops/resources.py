@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from authorities.enums import ExportKind
-from authorities.resources import IsoDateTimeWidget, NumberWidget, OfficialRowResource, column
+from authorities.resources import ChoiceLabelWidget, IsoDateTimeWidget, MinutesWidget, OfficialRowResource, column
 
+from .enums import AttendanceSource, AttendanceStatus
 from .models import Attendance, Event, Session
 
 
@@ -16,10 +17,10 @@ class AttendanceResource(OfficialRowResource):
     event = column(Session, "event", attribute="session__event__title")
     session = column(Attendance, "session", attribute="session__title")
     starts_at = column(Session, "starts_at", attribute="session__starts_at", widget=IsoDateTimeWidget())
-    status = column(Attendance, "status", attribute="get_status_display")
+    status = column(Attendance, "status", widget=ChoiceLabelWidget(AttendanceStatus))
     # Whole minutes for the people who read the sheet; the stored fact is seconds.
-    minutes = fields.Field(attribute="minutes", column_name=_("minutes"), widget=NumberWidget(), readonly=True)
-    source = column(Attendance, "source", attribute="get_source_display")
+    minutes = fields.Field(attribute="seconds", column_name=_("minutes"), widget=MinutesWidget(), readonly=True)
+    source = column(Attendance, "source", widget=ChoiceLabelWidget(AttendanceSource))
 
     class Meta:
         model = Attendance
