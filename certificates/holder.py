@@ -140,21 +140,23 @@ def shape(text, path):
     return _shaped(text, path)[0]
 
 
+@lru_cache(maxsize=512)
 def _shaped(text, path):
-    """(the Line of `text`, whether any glyph is moved off the pen's position)."""
+    """(the Line of `text`, whether any glyph is moved off the pen's position). Kept for a while: a text is
+    shaped to be checked, then to be drawn, and the positions and governments repeat across a batch."""
     font = face(path).font
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()
     hb.shape(font, buffer)
     infos, positions = buffer.glyph_infos, buffer.glyph_positions
-    clusters = [info.cluster for info in infos]
-    ends = [*sorted(set(clusters)), len(text)]
+    starts = sorted({info.cluster for info in infos})
+    end_of = dict(zip(starts, [*starts[1:], len(text)], strict=True))
     glyphs = []
     seen = set()
     for info, position in zip(infos, positions, strict=True):
         start = info.cluster
-        end = ends[ends.index(start) + 1]
+        end = end_of[start]
         # The cluster's text goes with its first glyph only (a ligature reads as its letters, a letter and its
         # separately drawn accent as one letter).
         glyphs.append((info.codepoint, position.x_advance, "" if start in seen else text[start:end]))
@@ -173,6 +175,9 @@ def break_lines(text, path, size, width):
     normal (a piece longer than the line overflows it, as in CSS)."""
     upem = face(path).upem
     limit = width * upem / size
+    whole = shape(text, path)
+    if whole.width <= limit:
+        return [whole]
     lines, current = [], ""
     for piece in _pieces(text):
         candidate = current + piece

@@ -48,12 +48,64 @@ def _resolved_contexts():
     return LRUCache(maxsize=100)
 
 
+@cache
+def _processor_class():
+    """pyld's processor, keeping the contexts scoped to a type or a property processed.
+
+    pyld keeps each processed context by the id of the active context it was processed in, but a context scoped
+    to a type (the Open Badges context has one per type: Achievement, Profile, ...) is processed in a fresh copy
+    of the active context made for that one use (one that remembers the context to go back to), with a fresh id:
+    every credential processed them all again, three quarters of its canonicalisation. Here that copy is made
+    once per active context, so its id, and what pyld keeps under it, stay. Only for a context given inline
+    without "@propagate" (an inline "@propagate" changes whether the copy is made at all: left to pyld).
+    The N-Quads are the same as pyld's own (tests/certificates/test_credentials_offline.py).
+    """
+    import uuid
+
+    from cachetools import LRUCache
+    from pyld import jsonld  # imported here: pyld's import costs time every process would pay
+
+    children = LRUCache(maxsize=200)
+
+    class Processor(jsonld.JsonLdProcessor):
+        def _process_context(
+            self,
+            active_ctx,
+            local_ctx,
+            options,
+            override_protected=False,
+            propagate=True,
+            validate_scoped=True,
+            cycles=None,
+        ):
+            if (
+                not propagate
+                and not active_ctx.get("previousContext")
+                and "_uuid" in active_ctx
+                and isinstance(local_ctx, dict)
+                and "@propagate" not in local_ctx
+            ):
+                child = children.get(active_ctx["_uuid"])
+                if child is None:
+                    child = self._clone_active_context(active_ctx)
+                    child["previousContext"] = active_ctx
+                    child["_uuid"] = str(uuid.uuid1())
+                    children[active_ctx["_uuid"]] = child
+                active_ctx = child
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+            )
+
+    return Processor
+
+
 def canonical_nquads(document, loader=document_loader):
     """The document as canonical N-Quads (RDFC-1.0), the bytes a Data Integrity proof hashes."""
-    from pyld import jsonld  # imported here: pyld's import costs time every process would pay
+    from pyld import jsonld
     from pyld.context_resolver import ContextResolver
 
     options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader}
-    if loader is document_loader:
-        options["contextResolver"] = ContextResolver(_resolved_contexts(), loader)
-    return jsonld.normalize(document, options)
+    if loader is not document_loader:
+        return jsonld.normalize(document, options)
+    options["contextResolver"] = ContextResolver(_resolved_contexts(), loader)
+    return _processor_class()().normalize(document, options)

@@ -459,3 +459,30 @@ def test_proof_options_are_canonicalised_once_per_signing_time(recognitions):
     issue_credentials(recognitions=list(Recognition.objects.filter(pk__in=[r.pk for r in recognitions])))
     info = proofs._options_hash.cache_info()
     assert (info.misses, info.hits) == (1, 1)
+
+
+def test_canonical_nquads_are_pyld_own_with_the_scoped_contexts_kept(recognitions):
+    """The processor that keeps the type-scoped contexts processed (linked_data._processor_class) gives the
+    N-Quads pyld's own processor gives, for a person's and a government's credential, signed one after the
+    other (the second one reading what the first kept), and keeps the scoped contexts of the first."""
+    from cachetools import LRUCache
+    from pyld import jsonld
+    from pyld.context_resolver import ContextResolver
+
+    from certificates import linked_data
+
+    credentials = [Recognition.objects.get(pk=r.pk).credential for r in recognitions]
+    assert [r.kind for r in recognitions] == [RecognitionKind.PERSON, RecognitionKind.GOVERNMENT]
+    for credential in credentials * 2:
+        unsigned = {key: value for key, value in credential.items() if key != "proof"}
+        theirs = jsonld.normalize(
+            unsigned,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": linked_data.document_loader,
+                "contextResolver": ContextResolver(LRUCache(maxsize=100), linked_data.document_loader),
+            },
+        )
+        assert linked_data.canonical_nquads(unsigned) == theirs
+        assert theirs.count("\n") > 20
