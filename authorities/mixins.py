@@ -10,7 +10,11 @@ def official_for(user):
     """The Official linked to this user account, or None (staff, or an account not linked yet)."""
     if not user.is_authenticated:
         return None
-    return Official.objects.select_related("local_government").filter(user=user).first()
+    official = Official.objects.select_related("local_government").filter(user=user).first()
+    # Kept on the user too (assigning a reverse one-to-one caches it, saves nothing): the navigation asks
+    # `user.official` on every page, which would read it again.
+    user.official = official
+    return official
 
 
 class OfficialRequiredMixin(LoginRequiredMixin):

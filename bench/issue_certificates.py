@@ -1,12 +1,12 @@
 """Benchmark: issue 1,000 certificates end to end (record, render, store), one by one and in batches.
 
 Both runs go through the real issuance service (`certificates.services.process_issuance`): each claims the
-recognition row, renders the PDF with WeasyPrint, stores it through Django's default storage with its SHA-256,
-and marks the item issued. They differ only in how many certificates are rendered per WeasyPrint document:
-one (one document per certificate, one WeasyPrint `write_pdf()` each), or a chunk rendered in batch: the pages'
-shared static layer laid out once, the holders' own words as one multi-page document, put together page by page
-with pikepdf (see certificates/pdf.py). Both use the same template, stylesheet and fonts, and the same caches
-(the parsed stylesheet and the font configuration, kept for the life of the process).
+recognition row, renders the PDF, stores it through Django's default storage with its SHA-256, and marks the
+item issued. They differ only in how many certificates are rendered together: one (its shared page laid out by
+WeasyPrint for it alone), or a chunk: the pages' shared layer laid out by WeasyPrint once for the chunk, each
+holder's words drawn on their copy of it (certificates/holder.py, see certificates/pdf.py). Both use the same
+template, stylesheet and fonts, and the same caches (the parsed stylesheet and the font configuration, kept for
+the life of the process).
 A third run keeps the batched database work (chunks) but renders one document per certificate, to show what the
 rendering alone gains.
 E-mails are left out (the measure is render, store, record): the e-mail step is replaced by a no-op.

@@ -4,7 +4,7 @@ models and query modules; anyone else sees the public front page."""
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -15,8 +15,7 @@ from authorities.preferences import time_zone_name
 from authorities.queries import current_initiative
 from certificates.models import Recognition
 from workshops.enums import EventKind, QuestionnaireKind, SubmissionStatus
-from workshops.models import Automapeo, QuestionnaireResponse, Registration, Session
-from workshops.queries import workshop_editions
+from workshops.models import Automapeo, Event, QuestionnaireResponse, Registration
 
 from .dissemination import peer_learning, public_home
 from .enums import Stage
@@ -34,19 +33,49 @@ class TimelineStep:
 TIMELINE = (Stage.LAUNCH, Stage.WORKSHOP, Stage.CERTIFICATION, Stage.DISSEMINATION)
 
 
-def timeline(initiative):
-    """The four stages of an initiative (launch, workshop, certification, dissemination) and where it stands.
-    Dates come from the sessions (launch, workshop) and from the stage moves (the others). Two queries."""
-    current = initiative.stage_enum.position()
-    spans = {
-        row["event__kind"]: (row["first"], row["last"])
-        for row in Session.objects.filter(
-            event__initiative=initiative, event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP]
+@dataclass(frozen=True)
+class EventSessions:
+    """The launch and workshop events of an initiative with their sessions' times, read once for the home's
+    timeline and for whether a workshop edition is still open to registration."""
+
+    # (event id, kind, starts_at, ends_at), one per session; an event without sessions: (id, kind, None, None)
+    rows: tuple
+
+    @classmethod
+    def of(cls, initiative):
+        return cls(
+            tuple(
+                Event.objects.filter(initiative=initiative, kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP])
+                .order_by()
+                .values_list("pk", "kind", "sessions__starts_at", "sessions__ends_at")
+            )
         )
-        .values("event__kind")
-        .annotate(first=Min("starts_at"), last=Max("ends_at"))
-        .order_by()
-    }
+
+    def spans(self):
+        """{kind: (first start, last end)} of the kinds that have sessions."""
+        spans = {}
+        for _pk, kind, starts, ends in self.rows:
+            if starts is not None:
+                first, last = spans.get(kind, (starts, ends))
+                spans[kind] = (min(first, starts), max(last, ends))
+        return spans
+
+    def workshop_first_starts(self):
+        """The first session's start of each workshop edition (None for an edition without sessions yet)."""
+        firsts = {}
+        for pk, kind, starts, _ends in self.rows:
+            if kind == EventKind.WORKSHOP:
+                first = firsts.get(pk)
+                firsts[pk] = starts if first is None else min(first, starts)
+        return list(firsts.values())
+
+
+def timeline(initiative, sessions=None):
+    """The four stages of an initiative (launch, workshop, certification, dissemination) and where it stands.
+    Dates come from the sessions (launch, workshop) and from the stage moves (the others). Two queries (one
+    with `sessions` read already)."""
+    current = initiative.stage_enum.position()
+    spans = (sessions or EventSessions.of(initiative)).spans()
     moved = dict(StageTransition.objects.filter(initiative=initiative).values_list("to_stage", "at"))
     steps = []
     for stage in TIMELINE:
@@ -64,13 +93,17 @@ class Task:
     detail: str = ""
 
 
-def expected_of(official, initiative, *, registration=None, editions=()):
-    """What the initiative expects of this official now, by stage. A fixed number of queries."""
+NOT_READ = object()
+
+
+def expected_of(official, initiative, *, registration=None, first_starts=(), automapeo=NOT_READ):
+    """What the initiative expects of this official now, by stage (`first_starts`: of the workshop editions,
+    see EventSessions; `automapeo`: the government's, when read already). A fixed number of queries."""
     stage = initiative.stage_enum
     tasks = []
     now = timezone.now()
     if stage in (Stage.MAPPING, Stage.LAUNCH, Stage.WORKSHOP):
-        open_editions = [e for e in editions if e.first_start is None or e.first_start > now]
+        open_editions = [start for start in first_starts if start is None or start > now]
         if registration is not None:
             tasks.append(Task("register", True, localized(registration.event, "title")))
         elif open_editions:
@@ -83,11 +116,9 @@ def expected_of(official, initiative, *, registration=None, editions=()):
         )
         tasks.append(Task("entry_questionnaire", QuestionnaireKind.ENTRY in answered))
         if stage == Stage.WORKSHOP:
-            submitted = Automapeo.objects.filter(
-                local_government=official.local_government_id,
-                initiative=initiative,
-                status=SubmissionStatus.SUBMITTED,
-            ).exists()
+            if automapeo is NOT_READ:
+                automapeo = government_automapeo(official, initiative)
+            submitted = automapeo is not None and automapeo.status == SubmissionStatus.SUBMITTED
             tasks.append(Task("automapeo", submitted))
             tasks.append(Task("almi", False))
             tasks.append(Task("exit_questionnaire", QuestionnaireKind.EXIT in answered))
@@ -101,6 +132,10 @@ def expected_of(official, initiative, *, registration=None, editions=()):
         if kinds:  # only then: not everyone is recognized, and nobody is told so here
             tasks.append(Task("recognitions", False, "person" if "person" in kinds else "government"))
     return tasks
+
+
+def government_automapeo(official, initiative):
+    return Automapeo.objects.filter(local_government=official.local_government_id, initiative=initiative).first()
 
 
 # Where each task of the official's home leads: (url name, kwargs).
@@ -144,15 +179,21 @@ class HomeView(TemplateView):
                 .select_related("event")
                 .first()
             )
+            sessions = EventSessions.of(initiative)
+            automapeo = government_automapeo(self.official, initiative)
             tasks = expected_of(
-                self.official, initiative, registration=registration, editions=workshop_editions(initiative)
+                self.official,
+                initiative,
+                registration=registration,
+                first_starts=sessions.workshop_first_starts(),
+                automapeo=automapeo,
             )
             context.update(
                 # The official's path to the recognition, until it is issued.
                 show_eligibility=initiative.stage in ("launch", "workshop", "certification")
                 and not any(task.key == "recognitions" for task in tasks),
-                timeline=timeline(initiative),
-                peer_learning=peer_learning(self.official.local_government, initiative),
+                timeline=timeline(initiative, sessions),
+                peer_learning=peer_learning(self.official.local_government, initiative, automapeo=automapeo),
                 tasks=[(task, task_url(task.key)) for task in tasks],
                 registration=registration,
             )

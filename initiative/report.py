@@ -129,9 +129,12 @@ def refresh_public_reports(initiative):
 
 
 def refresh_public_reports_on_commit(initiative_id):
-    """refresh_public_reports once the transaction that changed the data commits (or now, outside one)."""
+    """Once the transaction that changed the data commits (or now, outside one): the public pages' data computed
+    and the public report rendered anew, both in the background."""
+    from .tasks import warm_public_pages
 
     def refresh():
+        warm_public_pages.enqueue(initiative_id)
         refresh_public_reports(Initiative.objects.get(pk=initiative_id))
 
     transaction.on_commit(refresh)

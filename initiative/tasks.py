@@ -18,3 +18,11 @@ def render_report(report_pk):
     from .report import render_stored_report
 
     render_stored_report(report_pk)
+
+
+@task
+def warm_public_pages(initiative_id):
+    """Compute the public pages' data in the background once they changed (initiative/views.py)."""
+    from .views import warm_public_pages as warm
+
+    warm(Initiative.objects.get(pk=initiative_id))

@@ -62,12 +62,47 @@ def _context(initiative, visible, states, piece=None, **extra):
     }
 
 
+# What the public pages compute, by name: read through the cache under the data's fingerprint (freshness.cached),
+# and computed ahead of the first reader when the data change (warm_public_pages).
+# Up to this many named governments the region's page lists them all, each a marker; beyond, it lists the
+# countries (a marker each) and each country's page lists its governments, RECOGNIZED_PER_PAGE at a time.
+FULL_LIST_UP_TO = 300
+RECOGNIZED_PER_PAGE = 200
+PAGE_DATA = {
+    "figures": lambda initiative, _fingerprint: initiative_figures(initiative),
+    "automapeo": lambda initiative, _fingerprint: automapeo_matrix(initiative).by_country_only(),
+    "almi": lambda initiative, _fingerprint: almi_agenda(initiative),
+    "recognized": lambda initiative, _fingerprint: recognized_governments(initiative),
+    # Kept apart, so that a page of a large region unpickles the region's counts or one country, not everything.
+    "recognized-overview": lambda initiative, fingerprint: recognized_overview(
+        page_data(initiative, "recognized", fingerprint), whole_up_to=FULL_LIST_UP_TO
+    ),
+    "knowledge": lambda initiative, _fingerprint: knowledge_gain(initiative),
+}
+
+
+def page_data(initiative, name, fingerprint):
+    # The overview's shape depends on FULL_LIST_UP_TO: another value is another entry.
+    key = f"{name}-{FULL_LIST_UP_TO}" if name == "recognized-overview" else name
+    return cached(initiative, key, lambda: PAGE_DATA[name](initiative, fingerprint), fingerprint=fingerprint)
+
+
+def warm_public_pages(initiative):
+    """Compute what the public pages show, in every language, for the data as they are now: called in the
+    background when publication, attendance, issuance or revocation change them
+    (report.refresh_public_reports_on_commit), so that the first reader after a change reads it from the cache
+    like everyone else."""
+    fingerprint = data_fingerprint(initiative)
+    for language in Language.values:
+        with translation.override(language):
+            for name in PAGE_DATA:
+                page_data(initiative, name, fingerprint)
+
+
 @require_GET
 def initiative_page(request, slug):
     initiative, visible, states = _initiative(request, slug)
-    figures = cached(
-        initiative, "figures", lambda: initiative_figures(initiative), fingerprint=data_fingerprint(initiative)
-    )
+    figures = page_data(initiative, "figures", data_fingerprint(initiative))
     transitions = list(initiative.transitions.order_by("at"))
     published = public_pieces(initiative)
     return render(
@@ -97,9 +132,7 @@ def automapeo_page(request, slug):
     government, a page of MATRIX_COLUMNS_PER_PAGE governments at a time."""
     initiative, visible, states = _initiative(request, slug, Piece.AUTOMAPEO)
     fingerprint = data_fingerprint(initiative)
-    matrix = cached(
-        initiative, "automapeo", lambda: automapeo_matrix(initiative).by_country_only(), fingerprint=fingerprint
-    )
+    matrix = page_data(initiative, "automapeo", fingerprint)
     country = request.GET.get("country", "").upper()[:2]
     page = None
     if country in {code for code, _ in matrix.countries}:
@@ -146,17 +179,9 @@ def almi_page(request, slug):
             visible,
             states,
             Piece.ALMI,
-            themes=cached(
-                initiative, "almi", lambda: almi_agenda(initiative), fingerprint=data_fingerprint(initiative)
-            ),
+            themes=page_data(initiative, "almi", data_fingerprint(initiative)),
         ),
     )
-
-
-# Up to this many named governments the region's page lists them all, each a marker; beyond, it lists the
-# countries (a marker each) and each country's page lists its governments, RECOGNIZED_PER_PAGE at a time.
-FULL_LIST_UP_TO = 300
-RECOGNIZED_PER_PAGE = 200
 
 
 @require_GET
@@ -165,15 +190,9 @@ def recognized_page(request, slug):
     fingerprint = data_fingerprint(initiative)
 
     def everything():
-        return cached(initiative, "recognized", lambda: recognized_governments(initiative), fingerprint=fingerprint)
+        return page_data(initiative, "recognized", fingerprint)
 
-    # Kept apart, so that a page of a large region unpickles the region's counts or one country, not everything.
-    overview = cached(
-        initiative,
-        f"recognized-overview-{FULL_LIST_UP_TO}",
-        lambda: recognized_overview(everything(), whole_up_to=FULL_LIST_UP_TO),
-        fingerprint=fingerprint,
-    )
+    overview = page_data(initiative, "recognized-overview", fingerprint)
     country = request.GET.get("country", "").upper()[:2]
     page = None
     if country in {code for code, _name, _count in overview.countries}:
@@ -214,7 +233,7 @@ def recognized_page(request, slug):
 def questionnaires_page(request, slug):
     """The knowledge gain and satisfaction, with no group of fewer than five people (initiative/knowledge.py)."""
     initiative, visible, states = _initiative(request, slug, Piece.KNOWLEDGE)
-    gain = cached(initiative, "knowledge", lambda: knowledge_gain(initiative), fingerprint=data_fingerprint(initiative))
+    gain = page_data(initiative, "knowledge", data_fingerprint(initiative))
     return render(
         request,
         "initiative/questionnaires.html",

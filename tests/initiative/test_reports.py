@@ -175,3 +175,29 @@ def test_the_staffs_report_with_unpublished_pieces_is_kept_apart(world, client):
         "almi,automapeo,knowledge,recognized",
         "automapeo",
     ]
+
+
+def test_the_public_pages_are_computed_before_their_first_reader(
+    world, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """What changes the public pieces (here a publication) computes the public pages' data in every language in
+    the background: the first reader after the change reads them from the cache, computing nothing."""
+    from initiative import views
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_publication(initiative=world.initiative, piece=Piece.RECOGNIZED, published=True, by=world.staff)
+    computed = []
+    for name, compute in list(views.PAGE_DATA.items()):
+        monkeypatch.setitem(
+            views.PAGE_DATA, name, lambda *args, name=name, compute=compute: computed.append(name) or compute(*args)
+        )
+    slug = world.initiative.slug
+    for language in Language.values:
+        for page in ("initiative:detail", "initiative:automapeo", "initiative:recognized"):
+            response = client.get(reverse(page, args=[slug]), HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200
+    assert computed == []
+    # Data changed by something else than those (an official renamed in the admin): the first reader computes.
+    Official.objects.filter(pk=world.o1.pk).update(first_name="Otra", updated=timezone.now())
+    client.get(reverse("initiative:detail", args=[slug]))
+    assert computed == ["figures"]
