@@ -11,16 +11,18 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext as django_gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries as all_countries
+from django_countries.fields import CountryField
 
 from .models import AuditEntry
 from .roles import is_country_staff, is_regional_staff, is_staff_member, staff_countries
@@ -89,9 +91,50 @@ class ScopeMixin:
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
+def _country_column(field):
+    """A changelist column of a country field that shows the country's name as the admin does, read from the row's
+    Country: the admin's own display builds the field's 250 translated choices for every row (40 % of the local
+    governments list's time)."""
+
+    @admin.display(description=field.verbose_name, ordering=field.name)
+    def column(obj):
+        country = getattr(obj, field.name)
+        return country.name if country else None  # None: the admin's mark of an empty cell
+
+    column.__name__ = field.name  # the column's CSS class, as for the field itself
+    return column
+
+
 class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT over the whole table on every filtered page
+
+    def get_list_display(self, request):
+        return [self._cheap_column(item) for item in super().get_list_display(request)]
+
+    def action_checkbox(self, obj):
+        # The admin's own checkbox, written directly: its widget rendered through the template engine for every
+        # row was a quarter of a changelist's time. The same HTML (tests/test_admin_queries.py).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(django_gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+    def _cheap_column(self, item):
+        if not isinstance(item, str):
+            return item
+        try:
+            field = self.opts.get_field(item)
+        except FieldDoesNotExist:
+            return item
+        if not isinstance(field, CountryField):
+            return item
+        columns = self.__dict__.setdefault("_country_columns", {})
+        if item not in columns:
+            columns[item] = _country_column(field)
+        return columns[item]
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("Not found."))

@@ -234,3 +234,41 @@ def test_attendance_changelist_reads_an_index_not_a_sort_of_every_joined_row(cli
         ]
     shown = list(response.context["cl"].result_list)
     assert [(a.session_id, a.official_id) for a in shown] == sorted((a.session_id, a.official_id) for a in shown)
+
+
+def test_changelist_checkbox_and_country_column_are_the_admins_own_html():
+    """ScopedAdmin writes the row's checkbox and a country column directly (the admin renders a widget template
+    and builds 250 translated choices for every row): the same HTML and text as the admin's own."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.utils import display_for_field
+    from django.utils import translation
+
+    from alp_portal.admin import _country_column
+
+    model_admin = django_admin.site._registry[LocalGovernment]
+    government = f.make_government("BR", name='São João "del-Rei" <&>')
+    field = LocalGovernment._meta.get_field("country")
+    for language in ("es", "pt-br", "en"):
+        with translation.override(language):
+            assert model_admin.action_checkbox(government) == django_admin.ModelAdmin.action_checkbox(
+                model_admin, government
+            )
+            assert _country_column(field)(government) == display_for_field(government.country, field, "-")
+    government.country = ""
+    assert _country_column(field)(government) is None  # shown as the admin's empty mark
+
+
+def test_country_columns_of_every_changelist_are_cheap(client):
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+    from django_countries.fields import CountryField
+
+    request = RequestFactory().get("/")
+    request.user = f.make_regional_staff()
+    seen = 0
+    for model, model_admin in django_admin.site._registry.items():
+        for item in model_admin.get_list_display(request):
+            if isinstance(item, str) and item in {field.name for field in model._meta.fields}:
+                assert not isinstance(model._meta.get_field(item), CountryField), (model, item)
+            seen += callable(item) and getattr(item, "admin_order_field", "") == "country"
+    assert seen >= 3  # local governments, country offices, export log, good practices
