@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -105,9 +106,28 @@ def _country_column(field):
     return column
 
 
+class PageByIdsChangeList(ChangeList):
+    """A changelist that reads a deep page in two steps: the page's ids (the list's filters and ordering, with no
+    join the ordering does not need, so an index serves it), then those rows with their related rows. In one
+    step the database joined every row before the page to reach it: 199 ms for the last page of 44,829
+    attendance rows against 61 ms for the first (bench/staff_pages.py)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        # On every page, not only deep ones: a list costs the same queries with one page of rows or many.
+        if not self.list_editable:
+            ids = list(self.result_list.values_list("pk", flat=True))
+            # The list's own queryset (its related rows, annotations), ordered below as the ids are.
+            by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
+            self.result_list = [by_id[pk] for pk in ids]
+
+
 class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT over the whole table on every filtered page
+
+    def get_changelist(self, request, **kwargs):
+        return PageByIdsChangeList
 
     def get_list_display(self, request):
         return [self._cheap_column(item) for item in super().get_list_display(request)]

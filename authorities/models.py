@@ -11,7 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from alp_portal.models import TimeStampedModel
+from alp_portal.models import TimeStampedModel, within
 from alp_portal.roles import is_regional_staff, staff_countries
 from initiative.enums import Language
 
@@ -230,7 +230,7 @@ class Official(TimeStampedModel):
 
 class InvitationQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(official__in=Official.objects.for_user(user))
+        return self.filter(within("official", Official.objects.for_user(user)))
 
     def sent(self):
         return self.filter(status__in=InvitationStatus.sent_values())

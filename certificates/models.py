@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alp_portal.models import TimeStampedModel
+from alp_portal.models import TimeStampedModel, within
 from alp_portal.roles import is_regional_staff, staff_countries
 from authorities.models import LocalGovernment, Official
 from initiative.enums import Language
@@ -206,7 +206,7 @@ class Recognition(TimeStampedModel):
 
 class EligibilityOverrideQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(official__in=Official.objects.for_user(user))
+        return self.filter(within("official", Official.objects.for_user(user)))
 
 
 class EligibilityOverride(TimeStampedModel):
@@ -303,7 +303,7 @@ class IssuanceBatch(TimeStampedModel):
 
 class IssuanceItemQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(batch__in=IssuanceBatch.objects.for_user(user))
+        return self.filter(within("batch", IssuanceBatch.objects.for_user(user)))
 
 
 class IssuanceItem(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from alp_portal.models import TimeStampedModel
+from alp_portal.models import TimeStampedModel, within
 from alp_portal.roles import is_staff_member
 
 from .enums import DataLicence, Language, Piece, ResourceKind, Stage
@@ -107,7 +107,7 @@ class Initiative(TimeStampedModel):
 
 class StageTransitionQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(initiative__in=Initiative.objects.for_user(user))
+        return self.filter(within("initiative", Initiative.objects.for_user(user)))
 
 
 class StageTransition(models.Model):
@@ -261,7 +261,7 @@ class ResourceQuerySet(models.QuerySet):
     def for_user(self, user):
         if is_staff_member(user):
             return self.all()
-        return self.filter(Q(is_public=True) | Q(initiative__in=Initiative.objects.for_user(user)))
+        return self.filter(Q(is_public=True) | within("initiative", Initiative.objects.for_user(user)))
 
 
 class Resource(TimeStampedModel):

@@ -272,3 +272,16 @@ def test_country_columns_of_every_changelist_are_cheap(client):
                 assert not isinstance(model._meta.get_field(item), CountryField), (model, item)
             seen += callable(item) and getattr(item, "admin_order_field", "") == "country"
     assert seen >= 3  # local governments, country offices, export log, good practices
+
+
+def test_a_scope_of_everything_adds_no_condition_and_a_narrower_one_does(world):  # noqa: F811
+    """alp_portal.models.within: regional staff see every row, so their lists carry no subquery of every official
+    (it kept PostgreSQL from reading a deep page by its index); a country office's lists keep their scope."""
+    for model in (Attendance, Invitation, EligibilityOverride, Registration):
+        regional = str(model.objects.for_user(world["users"]["regional"]).query)
+        country = str(model.objects.for_user(world["users"]["country_x"]).query)
+        assert "IN (SELECT" not in regional, model
+        assert "IN (SELECT" in country, model
+    regional = world["users"]["regional"]
+    assert Attendance.objects.for_user(regional).count() == Attendance.objects.count()
+    assert Resource.objects.for_user(regional).count() == Resource.objects.count()  # an OR with everything

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from alp_portal.models import TimeStampedModel
+from alp_portal.models import TimeStampedModel, within
 from alp_portal.roles import is_regional_staff, is_staff_member
 from authorities.models import LocalGovernment, Official
 from initiative.models import Initiative
@@ -23,15 +23,15 @@ from .enums import (
 
 def _official_scope(user, prefix="official"):
     """Rows that belong to officials the user may see (their country, themselves, or all for regional staff)."""
-    return Q(**{f"{prefix}__in": Official.objects.for_user(user)})
+    return within(prefix, Official.objects.for_user(user))
 
 
 def _government_scope(user, prefix="local_government"):
-    return Q(**{f"{prefix}__in": LocalGovernment.objects.for_user(user)})
+    return within(prefix, LocalGovernment.objects.for_user(user))
 
 
 def _initiative_scope(user, prefix="initiative"):
-    return Q(**{f"{prefix}__in": Initiative.objects.for_user(user)})
+    return within(prefix, Initiative.objects.for_user(user))
 
 
 class EventQuerySet(models.QuerySet):
@@ -97,7 +97,7 @@ class Event(TimeStampedModel):
 
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(event__in=Event.objects.for_user(user))
+        return self.filter(within("event", Event.objects.for_user(user)))
 
 
 class Session(TimeStampedModel):
@@ -141,7 +141,7 @@ class Session(TimeStampedModel):
 
 class AgendaItemQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(session__in=Session.objects.for_user(user))
+        return self.filter(within("session", Session.objects.for_user(user)))
 
 
 class AgendaItem(models.Model):
@@ -443,7 +443,7 @@ class Automapeo(TimeStampedModel):
 
 class AutomapeoActionQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(automapeo__in=Automapeo.objects.for_user(user))
+        return self.filter(within("automapeo", Automapeo.objects.for_user(user)))
 
 
 class AutomapeoAction(TimeStampedModel):
