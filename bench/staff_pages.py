@@ -131,8 +131,9 @@ def main():
     ]
     for governments in args.governments:
         stdout = run_size(__file__, governments, args.postgres, "staff")
-        lines.extend(line for line in stdout.splitlines() if " q |" in line or "trivial page" in line)
-        print("\n".join(lines), flush=True)
+        measured = [line for line in stdout.splitlines() if " q |" in line or "trivial page" in line]
+        lines.extend(measured)
+        print("\n".join(measured), flush=True)
     if args.out:
         Path(args.out).write_text("\n".join(lines) + "\n")
 
