@@ -275,7 +275,9 @@ def holder_cases(initiative):
             position="Secretaría de Desarrollo Social y Atención a Personas Migrantes " * 3,
             language="en",
         ),
-        person(initiative, first_name="Ana", last_name="Núñez", position="Secretaria " * 21),  # 210: role-s
+        person(
+            initiative, first_name="Ana", last_name="Núñez", position=("Secretaria " * 18).strip()
+        ),  # 197 of 200: role-s
         government(initiative),
     ]
 
