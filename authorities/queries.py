@@ -3,7 +3,6 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django_countries import countries as country_names
@@ -77,28 +76,16 @@ def figures_of(rows):
 def figures_for(officials, governments):
     """Figures for a queryset of officials and a queryset of local governments counted as the governments
     (not necessarily theirs: the recognized governments are those holding their own recognition); the
-    countries are those of either. Three queries whatever their size."""
-    officials = Official.objects.filter(pk__in=officials.values("pk"))
-    government_ids = governments.values("pk")
-    places = LocalGovernment.objects.filter(Q(pk__in=government_ids) | Q(pk__in=officials.values("local_government")))
-    counts = {
-        "people": Count("officials", filter=Q(officials__in=officials.values("pk")), distinct=True),
-        "governments": Count("pk", filter=Q(pk__in=government_ids), distinct=True),
-    }
-    totals = places.aggregate(**counts, countries=Count("country", distinct=True))
-    by_country = [
-        (row["country"], str(country_names.name(row["country"])), row["people"], row["governments"])
-        for row in places.values("country").annotate(**counts).order_by("country")
-    ]
-    return Figures(totals["people"], totals["governments"], totals["countries"], by_country, _by_gender(officials))
-
-
-def _by_gender(officials):
-    labels = dict(Gender.choices)
-    return [
-        (row["gender"], labels.get(row["gender"], gettext("Not given")), row["people"])
-        for row in officials.values("gender").annotate(people=Count("pk")).order_by("gender")
-    ]
+    countries are those of either. Two queries whatever their size, counted in Python as figures_of does: the
+    COUNT(DISTINCT …) FILTER (WHERE … IN (…)) this was took minutes on PostgreSQL right after a bulk insert,
+    before the tables' statistics caught up (a subquery run again for every row)."""
+    people = figures_of(Official.objects.filter(pk__in=officials.values("pk")).values_list(*FIGURE_COLUMNS))
+    places = dict(LocalGovernment.objects.filter(pk__in=governments.values("pk")).values_list("pk", "country"))
+    per_country = {code: [name, count, 0] for code, name, count, _governments in people.by_country}
+    for country in places.values():
+        per_country.setdefault(country, [str(country_names.name(country)), 0, 0])[2] += 1
+    by_country = [(code, name, count, held) for code, (name, count, held) in sorted(per_country.items())]
+    return Figures(people.people, len(places), len(per_country), by_country, people.by_gender)
 
 
 def invited_figures(initiative):
