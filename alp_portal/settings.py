@@ -228,8 +228,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # Django's task lines say less than ours (alp.tasks); its failure line, with the traceback, stays.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    # Django's task lines say less than ours (alp.tasks); its failure line, with the traceback, stays. The font
+    # library writes some thirty lines for every batch of certificates it subsets fonts for (certificates/holder.py).
+    "loggers": {"django.tasks": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Accounts (issue 3): no open sign-up, officials arrive by invitation; staff need a second factor for the admin.

@@ -66,6 +66,7 @@ def main():
     from django.test.utils import override_settings
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the public pages computed after an issuance are kept there
     with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
         lines = run(args, settings)
     lines.append(f"command: python bench/issue_certificates.py --count {args.count} --chunk {args.chunk}")

@@ -93,3 +93,14 @@ def test_task_failure_line_with_the_batch_id(caplog):
     assert started.getMessage() == "Task certificates.tasks.run_issuance started: batch_id=987654"
     assert failed.levelname == "ERROR"
     assert failed.getMessage().startswith("Task certificates.tasks.run_issuance failed (DoesNotExist): batch_id=987654")
+
+
+def test_rendering_certificates_writes_no_line_of_the_font_library(caplog):
+    from certificates.pdf import render_recognition_pdfs
+
+    initiative = f.make_initiative()
+    recognitions = [f.make_recognition(initiative, official=f.make_official()) for _ in range(2)]
+    with caplog.at_level(logging.INFO):
+        pdfs = render_recognition_pdfs(recognitions)
+    assert len(pdfs) == 2
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("fontTools")] == []
