@@ -9,8 +9,6 @@ and official, publishes every piece, and reads each page through Django's test c
     python bench/public_pages.py [--governments 200 2000 13400] [--postgres URL] [--out bench/results/public_pages.txt]
 """
 
-import argparse
-import platform
 import statistics
 import sys
 import time
@@ -19,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.region import recognized_region, run_size, setup_django  # noqa: E402
+from bench.region import main_by_size, recognized_region, setup_django  # noqa: E402
 
 PAGES = [
     "initiative:detail",
@@ -71,28 +69,18 @@ def measure(governments, postgres):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--governments", type=int, nargs="+", default=[200, 2000, 13400])
-    parser.add_argument("--postgres", default="", help="A PostgreSQL URL whose server may create databases.")
-    parser.add_argument("--out", default="")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, measured in its own process
-    args = parser.parse_args()
-    if args.one:
-        print(measure(args.one, args.postgres))
-        return
-    lines = [
-        f"Public pages of an initiative ({platform.python_version()}, {platform.machine()}, "
-        f"{'PostgreSQL' if args.postgres else 'SQLite'}; every piece published, everyone recognized and consenting; "
-        "medians of 5)",
-        "governments page            | data just changed  | read again (cache) |    HTML | trivial page",
-    ]
-    for governments in args.governments:
-        stdout = run_size(__file__, governments, args.postgres, "pages")
-        lines.extend(line for line in stdout.splitlines() if " q |" in line)  # not generate_region's lines
-        print("\n".join(lines[-len(PAGES) :]), flush=True)
-    print("\n".join(lines))
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
+    main_by_size(
+        __file__,
+        __doc__,
+        measure,
+        "pages",
+        lambda system: [
+            f"Public pages of an initiative ({system}; every piece published, everyone recognized and consenting; "
+            "medians of 5)",
+            "governments page            | data just changed  | read again (cache) |    HTML | trivial page",
+        ],
+        lambda stdout: [line for line in stdout.splitlines() if " q |" in line],
+    )
 
 
 if __name__ == "__main__":

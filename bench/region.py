@@ -1,7 +1,9 @@
 """What the benchmarks of a synthetic region share: a throw-away database (SQLite, or one of its own on a PostgreSQL
 server), the region generated and recognized with every piece published, and one process per region size."""
 
+import argparse
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -81,3 +83,28 @@ def run_size(script, governments, postgres, tag):
         database_url = urlsplit(postgres)._replace(path=f"/{database}").geturl()
     command = [sys.executable, script, "--one", str(governments), "--postgres", database_url]
     return subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+
+
+def main_by_size(script, description, measure, tag, header, keep):
+    """The command line the benchmarks by region size share: `--governments` (the sizes), `--postgres`, `--out`,
+    and `--one` (one size, measured by `measure(governments, postgres)` in a process of its own, run_size).
+    `header(system)` gives the table's first lines (`system`: Python, machine and database), `keep(stdout)` the
+    lines of one size's output that go in the table (not generate_region's)."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--governments", type=int, nargs="+", default=[200, 2000, 13400])
+    parser.add_argument("--postgres", default="", help="A PostgreSQL URL whose server may create databases.")
+    parser.add_argument("--out", default="")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(measure(args.one, args.postgres))
+        return
+    system = f"{platform.python_version()}, {platform.machine()}, {'PostgreSQL' if args.postgres else 'SQLite'}"
+    lines = header(system)
+    for governments in args.governments:
+        measured = keep(run_size(script, governments, args.postgres, tag))
+        lines.extend(measured)
+        print("\n".join(measured), flush=True)
+    print("\n".join(lines))
+    if args.out:
+        Path(args.out).write_text("\n".join(lines) + "\n")

@@ -11,8 +11,6 @@ runs it), the reader's request when the stored report is current (median of 7), 
     python bench/report_pdf.py --postgres postgres://postgres@/alp?host=/tmp/pg.X   # a database per size in it
 """
 
-import argparse
-import platform
 import statistics
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.region import recognized_region, run_size, setup_django  # noqa: E402
+from bench.region import main_by_size, recognized_region, setup_django  # noqa: E402
 
 
 def measure(governments, postgres):
@@ -87,29 +85,19 @@ def measure(governments, postgres):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--governments", type=int, nargs="+", default=[200, 2000, 13400])
-    parser.add_argument("--out", default="")
-    parser.add_argument("--postgres", default="", help="A PostgreSQL URL whose server may create databases.")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, measured in its own process
-    args = parser.parse_args()
-    if args.one:
-        print(measure(args.one, args.postgres))
-        return
-    lines = [
-        f"Cohort report, rendered in the background and served from the storage ({platform.python_version()}, "
-        f"{platform.machine()}, {'PostgreSQL' if args.postgres else 'SQLite'}; every piece published, every invited "
-        "government and official recognized)",
-        "governments officials recognitions | fingerprint       | rendering (es), PDF size | reader: stored "
-        "report | reader: being rendered",
-    ]
-    for governments in args.governments:
-        stdout = run_size(__file__, governments, args.postgres, "report")
-        lines.append(stdout.strip().splitlines()[-1])
-        print(lines[-1], flush=True)
-    print("\n".join(lines))
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
+    main_by_size(
+        __file__,
+        __doc__,
+        measure,
+        "report",
+        lambda system: [
+            f"Cohort report, rendered in the background and served from the storage ({system}; every piece "
+            "published, every invited government and official recognized)",
+            "governments officials recognitions | fingerprint       | rendering (es), PDF size | reader: stored "
+            "report | reader: being rendered",
+        ],
+        lambda stdout: stdout.strip().splitlines()[-1:],
+    )
 
 
 if __name__ == "__main__":

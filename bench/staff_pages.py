@@ -10,8 +10,6 @@ of 5, after one read that warms the process).
     python bench/staff_pages.py [--governments 200 2000 13400] [--postgres URL] [--out FILE]
 """
 
-import argparse
-import platform
 import statistics
 import sys
 import time
@@ -20,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.region import run_size, setup_django  # noqa: E402
+from bench.region import main_by_size, setup_django  # noqa: E402
 
 RUNS = 5
 
@@ -115,27 +113,18 @@ def last_filtered_page():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--governments", type=int, nargs="+", default=[200, 2000, 13400])
-    parser.add_argument("--postgres", default="", help="A PostgreSQL URL whose server may create databases.")
-    parser.add_argument("--out", default="")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a size, measured in its own process
-    args = parser.parse_args()
-    if args.one:
-        print(measure(args.one, args.postgres))
-        return
-    lines = [
-        f"Staff lists at depth and an official's pages ({platform.python_version()}, {platform.machine()}, "
-        f"{'PostgreSQL' if args.postgres else 'SQLite'}; server time through Django's test client, medians of "
-        f"{RUNS}; the last column is the trivial page's time over the page's: the speed relative to it)",
-    ]
-    for governments in args.governments:
-        stdout = run_size(__file__, governments, args.postgres, "staff")
-        measured = [line for line in stdout.splitlines() if " q |" in line or "trivial page" in line]
-        lines.extend(measured)
-        print("\n".join(measured), flush=True)
-    if args.out:
-        Path(args.out).write_text("\n".join(lines) + "\n")
+    main_by_size(
+        __file__,
+        __doc__,
+        measure,
+        "staff",
+        lambda system: [
+            f"Staff lists at depth and an official's pages ({system}; server time through Django's test client, "
+            f"medians of {RUNS}; the last column is the trivial page's time over the page's: the speed relative "
+            "to it)",
+        ],
+        lambda stdout: [line for line in stdout.splitlines() if " q |" in line or "trivial page" in line],
+    )
 
 
 if __name__ == "__main__":
