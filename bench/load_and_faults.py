@@ -49,6 +49,7 @@ from bench.processes import (
     stop,
     wait_until,
 )
+from bench.region import staff_and_official
 
 OUTAGE_MARK = "El portal no está disponible por un momento"  # the 503 page's heading (Spanish, the default)
 
@@ -198,22 +199,17 @@ def summarize(results, seconds):
 
 def prepare(args):
     """The region, the people whose pages are loaded, a recognition to verify; returns the targets."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.auth.models import Group
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.test.utils import override_settings
 
-    from alp_portal.roles import REGIONAL_STAFF_GROUP
-    from authorities.models import Official
     from certificates.services import process_issuance
     from initiative.models import Initiative
 
     with open(os.devnull, "w") as quiet:
         call_command("generate_region", "--governments", str(args.governments), stdout=quiet)
     Initiative.objects.filter(slug="synthetic-region").update(stage="workshop")  # the Automapeo open
-    users = get_user_model()
 
     def session_for(user):
         session = SessionStore()
@@ -223,12 +219,7 @@ def prepare(args):
         session.create()
         return session.session_key
 
-    staff = users.objects.create_user(username="regional", email="regional@bench.alp", is_staff=True)
-    staff.groups.add(Group.objects.get_or_create(name=REGIONAL_STAFF_GROUP)[0])
-    TOTP.activate(staff, generate_totp_secret())
-    official = Official.objects.filter(invitations__isnull=False).order_by("pk").first()
-    official.user = users.objects.create_user(username="official", email=official.email)
-    official.save(update_fields=["user"])
+    staff, official = staff_and_official()
     # One recognition to verify, issued as issuance does it.
     batch = queued_batch("verify", [official.pk], staff)
     with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):

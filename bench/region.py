@@ -108,3 +108,23 @@ def main_by_size(script, description, measure, tag, header, keep):
     print("\n".join(lines))
     if args.out:
         Path(args.out).write_text("\n".join(lines) + "\n")
+
+
+def staff_and_official():
+    """Regional staff with a second factor (the admin asks for one) and an invited official of the generated
+    region with an account: the people whose pages the benchmarks read. Returns (staff, official)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from alp_portal.roles import REGIONAL_STAFF_GROUP
+    from authorities.models import Official
+
+    users = get_user_model()
+    staff = users.objects.create_user(username="regional", email="regional@bench.alp", is_staff=True)
+    staff.groups.add(Group.objects.get_or_create(name=REGIONAL_STAFF_GROUP)[0])
+    TOTP.activate(staff, generate_totp_secret())
+    official = Official.objects.filter(invitations__isnull=False).order_by("pk").first()
+    official.user = users.objects.create_user(username="official", email=official.email)
+    official.save(update_fields=["user"])
+    return staff, official

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.region import main_by_size, setup_django  # noqa: E402
+from bench.region import main_by_size, setup_django, staff_and_official  # noqa: E402
 
 RUNS = 5
 
@@ -51,15 +51,11 @@ def pages(official, staff):
 
 def measure(governments, postgres):
     setup_django(postgres, prefix="alp-staff-bench-")
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from alp_portal.roles import REGIONAL_STAFF_GROUP
     from authorities.models import Official
     from initiative.models import Initiative
     from workshops.models import Attendance
@@ -68,13 +64,7 @@ def measure(governments, postgres):
     call_command("createcachetable", verbosity=0)
     call_command("generate_region", governments=governments, verbosity=0)
     Initiative.objects.filter(slug="synthetic-region").update(stage="workshop")  # the Automapeo open
-    users = get_user_model()
-    staff = users.objects.create_user(username="regional", email="regional@bench.alp", is_staff=True)
-    staff.groups.add(Group.objects.get_or_create(name=REGIONAL_STAFF_GROUP)[0])
-    TOTP.activate(staff, generate_totp_secret())
-    official = Official.objects.filter(invitations__isnull=False).order_by("pk").first()
-    official.user = users.objects.create_user(username="official", email=official.email)
-    official.save(update_fields=["user"])
+    staff, official = staff_and_official()
     clients = {None: Client()}
     for user in (staff, official.user):
         clients[user] = Client()
