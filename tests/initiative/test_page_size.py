@@ -48,6 +48,11 @@ def recognized_region(governments):
         )
         for piece in Piece.values
     )
+    if connection.vendor == "postgresql":
+        # As autovacuum does in production soon after a bulk insert: without statistics, PostgreSQL plans the
+        # figures' nested IN subqueries as a subquery per row (minutes).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return initiative
 
 
