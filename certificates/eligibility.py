@@ -151,7 +151,7 @@ class PersonEligibility:
     initiative: Initiative
     tally: AttendanceTally
     override: EligibilityOverride | None = None
-    recognition: Recognition | None = None
+    recognition: Recognition | None = None  # the person's recognition, read for the lists (not `eligibility_of`)
     reasons: list[str] = field(init=False)
 
     def __post_init__(self):
@@ -233,21 +233,22 @@ def candidates(initiative, officials):
     )
 
 
-def _eligibility(initiative, people):
+def _eligibility(initiative, people, *, full=True):
+    """`full`: also each person's recognition and who decided each override, as the staff lists show them."""
     ids = [official.pk for official in people]
     tallies = attendance_tallies(initiative, officials=ids)
-    overrides = {
-        override.official_id: override
-        for override in EligibilityOverride.objects.filter(initiative=initiative, official__in=ids).select_related(
-            "decided_by"
-        )
-    }
-    recognitions = {
-        recognition.official_id: recognition
-        for recognition in Recognition.objects.filter(
-            initiative=initiative, kind=RecognitionKind.PERSON, official__in=ids
-        )
-    }
+    overrides = EligibilityOverride.objects.filter(initiative=initiative, official__in=ids)
+    if full:
+        overrides = overrides.select_related("decided_by")
+    overrides = {override.official_id: override for override in overrides}
+    recognitions = {}
+    if full:
+        recognitions = {
+            recognition.official_id: recognition
+            for recognition in Recognition.objects.filter(
+                initiative=initiative, kind=RecognitionKind.PERSON, official__in=ids
+            )
+        }
     return [
         PersonEligibility(
             official=official,
@@ -271,9 +272,10 @@ def eligibility_for_user(initiative, user):
 
 
 def eligibility_of(official, initiative):
-    """The rule for one official, whether or not they are a candidate (the official's own preview). Three
-    queries."""
-    return _eligibility(initiative, [official])[0]
+    """The rule for one official, whether or not they are a candidate: the official's own preview and their
+    admin page, which show the verdict, not the recognition (so `recognition` is not read: None; the lists
+    that issue read it, `eligibility_rows`). Two queries."""
+    return _eligibility(initiative, [official], full=False)[0]
 
 
 def eligibility_in_each_initiative(official):

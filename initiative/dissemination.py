@@ -204,7 +204,7 @@ _UNREAD = object()
 def peer_learning(local_government, initiative, automapeo=_UNREAD):
     """For each objective the government's Automapeo relates no action to, the good practices linked to it.
     [(objective, [practices])], objectives without practices left out; [] when there is no Automapeo. Three
-    queries (two with the `automapeo` read already)."""
+    queries (two with the `automapeo`, or its id, read already)."""
     if automapeo is _UNREAD:
         automapeo = Automapeo.objects.filter(local_government=local_government, initiative=initiative).first()
     if automapeo is None:

@@ -23,17 +23,6 @@ from .models import StageTransition
 
 
 @dataclass(frozen=True)
-class TimelineStep:
-    stage: Stage
-    state: str  # "done", "current" or "upcoming"
-    starts: object = None  # a datetime, when known
-    ends: object = None
-
-
-TIMELINE = (Stage.LAUNCH, Stage.WORKSHOP, Stage.CERTIFICATION, Stage.DISSEMINATION)
-
-
-@dataclass(frozen=True)
 class EventSessions:
     """The launch and workshop events of an initiative with their sessions' times, read once for the home's
     timeline and for whether a workshop edition is still open to registration."""
@@ -70,18 +59,74 @@ class EventSessions:
         return list(firsts.values())
 
 
-def timeline(initiative, sessions=None):
+TIMELINE = (Stage.LAUNCH, Stage.WORKSHOP, Stage.CERTIFICATION, Stage.DISSEMINATION)
+
+
+@dataclass(frozen=True)
+class OfficialFacts:
+    """What the home shows of one official in one initiative, besides the events: when the initiative moved
+    to each stage, the workshop edition they registered for, their government's Automapeo, the questionnaires
+    they answered and their valid recognitions. Four queries (five from the certification stage on), each a
+    plain list of values: the ORM's building of a query, not the database, is most of the page's time on a
+    busy machine (model instances, joins and subqueries cost more to build than their rows cost to read;
+    bench/page_load.py, issue 14)."""
+
+    moved: dict  # {stage value: when the initiative moved to it}
+    registered_event: Event | None  # the workshop edition they registered for (its title and translations)
+    automapeo: int | None  # the id of their government's Automapeo
+    automapeo_submitted: bool
+    answered: frozenset  # the QuestionnaireKind values they answered
+    recognized: str  # "person" (theirs), "government" (their government's only) or "" (none valid)
+
+    @classmethod
+    def of(cls, official, initiative):
+        registered_event = None
+        for pk, title, translations in Registration.objects.filter(
+            official=official, initiative=initiative
+        ).values_list("event", "event__title", "event__translations"):
+            registered_event = Event(pk=pk, title=title, translations=translations)
+        automapeo = Automapeo.objects.filter(local_government=official.local_government_id, initiative=initiative)
+        automapeo, status = next(iter(automapeo.values_list("pk", "status")), (None, None))
+        recognized = set()
+        if initiative.stage_enum in (Stage.CERTIFICATION, Stage.DISSEMINATION):
+            recognized = set(
+                Recognition.objects.filter(initiative=initiative)
+                .filter(Q(official=official) | Q(local_government=official.local_government_id))
+                .valid()
+                .values_list("kind", flat=True)
+            )
+        return cls(
+            moved=dict(StageTransition.objects.filter(initiative=initiative).values_list("to_stage", "at")),
+            registered_event=registered_event,
+            automapeo=automapeo,
+            automapeo_submitted=status == SubmissionStatus.SUBMITTED,
+            answered=frozenset(
+                QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list(
+                    "kind", flat=True
+                )
+            ),
+            recognized="person" if "person" in recognized else "government" if recognized else "",
+        )
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    stage: Stage
+    state: str  # "done", "current" or "upcoming"
+    starts: object = None  # a datetime, when known
+    ends: object = None
+
+
+def timeline(initiative, sessions, facts):
     """The four stages of an initiative (launch, workshop, certification, dissemination) and where it stands.
-    Dates come from the sessions (launch, workshop) and from the stage moves (the others). Two queries (one
-    with `sessions` read already)."""
+    Dates come from the sessions (launch, workshop) and from the stage moves (the others)."""
     current = initiative.stage_enum.position()
-    spans = (sessions or EventSessions.of(initiative)).spans()
-    moved = dict(StageTransition.objects.filter(initiative=initiative).values_list("to_stage", "at"))
+    spans = sessions.spans()
     steps = []
     for stage in TIMELINE:
         position = stage.position()
         state = "done" if position < current else "current" if position == current else "upcoming"
-        starts, ends = spans.get(stage.value, (moved.get(stage.value), None))
+        starts, ends = spans.get(stage.value, (facts.moved.get(stage.value), None))
         steps.append(TimelineStep(stage=stage, state=state, starts=starts, ends=ends))
     return steps
 
@@ -93,49 +138,30 @@ class Task:
     detail: str = ""
 
 
-NOT_READ = object()
-
-
-def expected_of(official, initiative, *, registration=None, first_starts=(), automapeo=NOT_READ):
-    """What the initiative expects of this official now, by stage (`first_starts`: of the workshop editions,
-    see EventSessions; `automapeo`: the government's, when read already). A fixed number of queries."""
+def expected_of(official, initiative, *, facts=None, sessions=None):
+    """What the initiative expects of this official now, by stage (`facts` and `sessions`: see OfficialFacts
+    and EventSessions, read here when not given). Two queries, none with both given, ."""
+    facts = facts or OfficialFacts.of(official, initiative)
     stage = initiative.stage_enum
     tasks = []
     now = timezone.now()
     if stage in (Stage.MAPPING, Stage.LAUNCH, Stage.WORKSHOP):
+        first_starts = (sessions or EventSessions.of(initiative)).workshop_first_starts()
         open_editions = [start for start in first_starts if start is None or start > now]
-        if registration is not None:
-            tasks.append(Task("register", True, localized(registration.event, "title")))
+        if facts.registered_event is not None:
+            tasks.append(Task("register", True, localized(facts.registered_event, "title")))
         elif open_editions:
             tasks.append(Task("register", False))
     if stage in (Stage.LAUNCH, Stage.WORKSHOP):
-        answered = set(
-            QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list(
-                "kind", flat=True
-            )
-        )
-        tasks.append(Task("entry_questionnaire", QuestionnaireKind.ENTRY in answered))
+        tasks.append(Task("entry_questionnaire", QuestionnaireKind.ENTRY in facts.answered))
         if stage == Stage.WORKSHOP:
-            if automapeo is NOT_READ:
-                automapeo = government_automapeo(official, initiative)
-            submitted = automapeo is not None and automapeo.status == SubmissionStatus.SUBMITTED
-            tasks.append(Task("automapeo", submitted))
+            tasks.append(Task("automapeo", facts.automapeo_submitted))
             tasks.append(Task("almi", False))
-            tasks.append(Task("exit_questionnaire", QuestionnaireKind.EXIT in answered))
-    if stage in (Stage.CERTIFICATION, Stage.DISSEMINATION):
-        kinds = set(
-            Recognition.objects.filter(initiative=initiative)
-            .filter(Q(official=official) | Q(local_government=official.local_government_id))
-            .valid()
-            .values_list("kind", flat=True)
-        )
-        if kinds:  # only then: not everyone is recognized, and nobody is told so here
-            tasks.append(Task("recognitions", False, "person" if "person" in kinds else "government"))
+            tasks.append(Task("exit_questionnaire", QuestionnaireKind.EXIT in facts.answered))
+    if stage in (Stage.CERTIFICATION, Stage.DISSEMINATION) and facts.recognized:
+        # Only then: not everyone is recognized, and nobody is told so here.
+        tasks.append(Task("recognitions", False, facts.recognized))
     return tasks
-
-
-def government_automapeo(official, initiative):
-    return Automapeo.objects.filter(local_government=official.local_government_id, initiative=initiative).first()
 
 
 # Where each task of the official's home leads: (url name, kwargs).
@@ -174,27 +200,15 @@ class HomeView(TemplateView):
         initiative = current_initiative(self.official)
         context.update(official=self.official, initiative=initiative, time_zone=time_zone_name(self.official))
         if initiative is not None:
-            registration = (
-                Registration.objects.filter(official=self.official, initiative=initiative)
-                .select_related("event")
-                .first()
-            )
             sessions = EventSessions.of(initiative)
-            automapeo = government_automapeo(self.official, initiative)
-            tasks = expected_of(
-                self.official,
-                initiative,
-                registration=registration,
-                first_starts=sessions.workshop_first_starts(),
-                automapeo=automapeo,
-            )
+            facts = OfficialFacts.of(self.official, initiative)
+            tasks = expected_of(self.official, initiative, facts=facts, sessions=sessions)
             context.update(
                 # The official's path to the recognition, until it is issued.
                 show_eligibility=initiative.stage in ("launch", "workshop", "certification")
                 and not any(task.key == "recognitions" for task in tasks),
-                timeline=timeline(initiative, sessions),
-                peer_learning=peer_learning(self.official.local_government, initiative, automapeo=automapeo),
+                timeline=timeline(initiative, sessions, facts),
+                peer_learning=peer_learning(self.official.local_government, initiative, automapeo=facts.automapeo),
                 tasks=[(task, task_url(task.key)) for task in tasks],
-                registration=registration,
             )
         return context

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from authorities.models import Official
 from certificates.eligibility import eligibility_of, eligibility_rows
+from certificates.models import EligibilityOverride
 from tests import factories as f
 from workshops.enums import AttendanceStatus, EventKind
 
@@ -68,6 +69,29 @@ def test_eligibility_preview_counts_only_this_initiative(cohort):
     other_launch = f.make_session(f.make_event(other, EventKind.LAUNCH))
     f.attend(w["a"], other_launch, minutes=100)
     assert eligibility_of(w["a"], w["initiative"]).took_part_in_launch is False
+
+
+def test_eligibility_preview_costs_two_queries_and_follows_staffs_override(cohort, django_assert_num_queries):
+    """The official's preview (home, their admin page) reads the tallies and the override, not the recognition
+    nor who decided: it shows neither (issue 14, item 2)."""
+    w = cohort
+    f.attend(w["a"], w["session"], minutes=100)
+    EligibilityOverride.objects.create(
+        initiative=w["initiative"],
+        official=w["a"],
+        eligible=True,
+        reason="Attended in person",
+        decided_by=w["regional"],
+    )
+    f.make_recognition(w["initiative"], official=w["a"])
+    with django_assert_num_queries(2):
+        preview = eligibility_of(w["a"], w["initiative"])
+    assert (preview.by_rule, preview.eligible, preview.overridden, preview.missing) == (False, True, True, [])
+    with django_assert_num_queries(2):
+        assert eligibility_of(w["b"], w["initiative"]).overridden is False
+    # The lists read the recognition too.
+    (row,) = [row for row in eligibility_rows(w["initiative"], Official.objects.all()) if row.official == w["a"]]
+    assert row.recognition is not None and row.override.decided_by == w["regional"]
 
 
 def test_eligibility_rows_cost_four_queries_for_many(cohort):

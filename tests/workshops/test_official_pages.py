@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from alp_portal.content_language import localized
 from authorities.enums import InvitationStatus
 from initiative.models import Initiative, StageTransition
 from tests import factories as f
@@ -348,10 +349,12 @@ def _add_sessions(w, many):
 # peer learning section of issue 7 looks up the government's Automapeo; 16 since it shows the official's
 # path to the recognition (issue 12): their tallies, override and recognition; 12 since the events and
 # sessions are read once for the timeline and the editions, the Automapeo once for the task and the peer
-# learning, and the navigation reads the official the page already has (issue 14, item 2).)
+# learning, and the navigation reads the official the page already has (issue 14, item 2); 8 since the
+# stage moves, the registration, the Automapeo, the questionnaires and the recognitions are one row of
+# subqueries, and the preview reads no recognition (issue 14, item 2, session 24).)
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("home", 12), ("my_sessions", 8), ("my_sessions_calendar", 8), ("registration", 8), ("profile", 3)],
+    [("home", 8), ("my_sessions", 8), ("my_sessions_calendar", 8), ("registration", 8), ("profile", 3)],
 )
 def test_official_page_query_count_does_not_grow(client, portal, name, queries):  # noqa: F811
     _login(client, portal)
@@ -360,3 +363,53 @@ def test_official_page_query_count_does_not_grow(client, portal, name, queries):
     assert _count(client, url) == queries
     _add_sessions(portal["a"], 12)
     assert _count(client, url) == queries
+
+
+def test_official_facts_are_one_query_and_only_the_officials_own(portal, django_assert_num_queries):  # noqa: F811
+    """The home's row of subqueries (initiative/home.py OfficialFacts): the move to each stage, the
+    registered edition's title in the reader's language, the government's Automapeo, the questionnaires and the
+    recognitions of this official or their government: never a colleague's, never a revoked one."""
+    from initiative.home import OfficialFacts
+
+    a, b = portal["a"], portal["b"]
+    official, initiative = a["official"], a["initiative"]
+    staff = f.make_regional_staff()
+    moved = timezone.now() - timedelta(days=30)
+    StageTransition.objects.create(
+        initiative=initiative, from_stage="workshop", to_stage="certification", by=staff, at=moved
+    )
+    StageTransition.objects.create(
+        initiative=b["initiative"], from_stage="workshop", to_stage="dissemination", by=staff
+    )
+    a["edition_1"].translations = {"title": {"pt": "Edição 1 a"}}
+    a["edition_1"].save()
+    QuestionnaireResponse.objects.create(
+        official=official, initiative=initiative, kind=QuestionnaireKind.EXIT, knowledge=3
+    )
+    QuestionnaireResponse.objects.create(
+        official=b["official"], initiative=b["initiative"], kind=QuestionnaireKind.ENTRY, knowledge=2
+    )  # another's
+    automapeo = f.make_automapeo(a["government"], initiative, status="submitted", submitted_at=timezone.now())
+    colleague = f.make_official(a["government"])
+    f.make_recognition(initiative, official=colleague)  # a colleague's certificate: not this official's
+    f.make_recognition(
+        initiative, official=official, status="revoked", revoked_at=timezone.now(), revocation_reason="Error"
+    )
+    with django_assert_num_queries(1):
+        facts = OfficialFacts.of(official, initiative)
+    assert facts.moved == {"certification": moved}
+    with translation.override("pt-br"):
+        assert str(localized(facts.registered_event, "title")) == "Edição 1 a"
+    assert facts.registered_event.pk == a["edition_1"].pk
+    assert (facts.automapeo, facts.automapeo_submitted) == (automapeo.pk, True)
+    assert facts.answered == {QuestionnaireKind.EXIT}
+    assert facts.recognized == ""  # a colleague's and a revoked one count for nothing
+
+    f.make_recognition(initiative, local_government=a["government"])
+    assert OfficialFacts.of(official, initiative).recognized == "government"
+    f.make_recognition(initiative, official=official)
+    assert OfficialFacts.of(official, initiative).recognized == "person"
+
+    other = OfficialFacts.of(b["official"], b["initiative"])  # the other government's official sees none of it
+    assert (other.automapeo, other.answered, other.recognized) == (None, {QuestionnaireKind.ENTRY}, "")
+    assert set(other.moved) == {"dissemination"} and other.registered_event.pk == b["edition_1"].pk
