@@ -349,12 +349,11 @@ def _add_sessions(w, many):
 # peer learning section of issue 7 looks up the government's Automapeo; 16 since it shows the official's
 # path to the recognition (issue 12): their tallies, override and recognition; 12 since the events and
 # sessions are read once for the timeline and the editions, the Automapeo once for the task and the peer
-# learning, and the navigation reads the official the page already has (issue 14, item 2); 8 since the
-# stage moves, the registration, the Automapeo, the questionnaires and the recognitions are one row of
-# subqueries, and the preview reads no recognition (issue 14, item 2, session 24).)
+# learning, and the navigation reads the official the page already has (issue 14, item 2); 11 since the
+# preview reads no recognition (issue 14, item 2, session 24).)
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("home", 8), ("my_sessions", 8), ("my_sessions_calendar", 8), ("registration", 8), ("profile", 3)],
+    [("home", 11), ("my_sessions", 8), ("my_sessions_calendar", 8), ("registration", 8), ("profile", 3)],
 )
 def test_official_page_query_count_does_not_grow(client, portal, name, queries):  # noqa: F811
     _login(client, portal)
@@ -365,8 +364,8 @@ def test_official_page_query_count_does_not_grow(client, portal, name, queries):
     assert _count(client, url) == queries
 
 
-def test_official_facts_are_one_query_and_only_the_officials_own(portal, django_assert_num_queries):  # noqa: F811
-    """The home's row of subqueries (initiative/home.py OfficialFacts): the move to each stage, the
+def test_official_facts_cost_four_queries_and_are_only_the_officials_own(portal, django_assert_num_queries):  # noqa: F811
+    """What the home reads of the official (initiative/home.py OfficialFacts): the move to each stage, the
     registered edition's title in the reader's language, the government's Automapeo, the questionnaires and the
     recognitions of this official or their government: never a colleague's, never a revoked one."""
     from initiative.home import OfficialFacts
@@ -395,7 +394,7 @@ def test_official_facts_are_one_query_and_only_the_officials_own(portal, django_
     f.make_recognition(
         initiative, official=official, status="revoked", revoked_at=timezone.now(), revocation_reason="Error"
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):
         facts = OfficialFacts.of(official, initiative)
     assert facts.moved == {"certification": moved}
     with translation.override("pt-br"):
@@ -403,7 +402,12 @@ def test_official_facts_are_one_query_and_only_the_officials_own(portal, django_
     assert facts.registered_event.pk == a["edition_1"].pk
     assert (facts.automapeo, facts.automapeo_submitted) == (automapeo.pk, True)
     assert facts.answered == {QuestionnaireKind.EXIT}
-    assert facts.recognized == ""  # a colleague's and a revoked one count for nothing
+    assert facts.recognized == ""  # before the certification stage, not even read
+
+    Initiative.objects.filter(pk=initiative.pk).update(stage="certification")
+    initiative.refresh_from_db()
+    with django_assert_num_queries(5):
+        assert OfficialFacts.of(official, initiative).recognized == ""  # a colleague's, a revoked one: nothing
 
     f.make_recognition(initiative, local_government=a["government"])
     assert OfficialFacts.of(official, initiative).recognized == "government"
