@@ -97,15 +97,16 @@ def invited_figures(initiative):
     )
 
 
-def current_invitations(official):
-    """The official's invitations that went out (not declined), newest initiative first."""
+def current_invitations(official=None):
+    """The invitations that went out (not declined), newest initiative first: the official's, or everyone's."""
     from .models import Invitation
 
-    return (
-        Invitation.objects.filter(official=official, status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED])
+    invitations = (
+        Invitation.objects.filter(status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED])
         .select_related("initiative")
         .order_by("-initiative__year", "-initiative__pk")
     )
+    return invitations if official is None else invitations.filter(official=official)
 
 
 def current_initiative(official):

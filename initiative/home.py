@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from alp_portal.content_language import localized
-from authorities.mixins import official_for
+from authorities.mixins import official_and_initiative
 from authorities.preferences import time_zone_name
-from authorities.queries import current_initiative
 from certificates.models import Recognition
 from workshops.enums import EventKind, QuestionnaireKind, SubmissionStatus
 from workshops.models import Automapeo, Event, QuestionnaireResponse, Registration
@@ -187,7 +186,7 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get(self, request, *args, **kwargs):
-        self.official = official_for(request.user)
+        self.official, self.initiative = official_and_initiative(request.user)
         if self.official is not None:
             self.template_name = "home_official.html"
         return super().get(request, *args, **kwargs)
@@ -197,7 +196,7 @@ class HomeView(TemplateView):
         if self.official is None:
             context.update(public_home())
             return context
-        initiative = current_initiative(self.official)
+        initiative = self.initiative
         context.update(official=self.official, initiative=initiative, time_zone=time_zone_name(self.official))
         if initiative is not None:
             sessions = EventSessions.of(initiative)

@@ -8,7 +8,6 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from authorities.enums import InvitationStatus
-from authorities.models import Official
 from initiative.enums import Stage
 from initiative.models import GuidingPrinciple, Objective, StageTransition
 
@@ -44,17 +43,6 @@ def stage_readiness(initiative):
 
 
 # The officials' portal ---------------------------------------------------------------------------------
-
-
-def official_for_user(user):
-    """The official behind a portal user, with their government, or None (anonymous, staff, no official)."""
-    if not user.is_authenticated:
-        return None
-    official = Official.objects.select_related("local_government").filter(user=user).first()
-    if official is not None:
-        # Kept on the user, so that `user.official` (the navigation asks it) costs no second query.
-        Official.user.field.remote_field.set_cached_value(user, official)
-    return official
 
 
 def submissions_closed_at(initiative):

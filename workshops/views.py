@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from authorities.mixins import OfficialRequiredMixin
+from authorities.mixins import OfficialRequiredMixin, official_and_initiative
 from authorities.preferences import time_zone_name
-from authorities.queries import current_initiative
 from initiative.models import GuidingPrinciple, Objective
 
 from . import calendar
@@ -37,7 +36,6 @@ from .queries import (
     automapeo_for,
     government_contributions,
     my_sessions,
-    official_for_user,
     questionnaire_of,
     submissions_closed_at,
     workshop_editions,
@@ -62,15 +60,14 @@ def official_time_zone(official):
 
 
 class OfficialPortalMixin(AccessMixin):
-    """Loads `self.official` (with their government) and `self.initiative` (2 queries), or refuses."""
+    """Loads `self.official` (with their government) and `self.initiative` (one query), or refuses."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.official = official_for_user(request.user)
+        self.official, self.initiative = official_and_initiative(request.user)
         if self.official is None:
             raise Http404("Not an official.")
-        self.initiative = current_initiative(self.official)
         if self.initiative is None:
             raise Http404("Not invited to an initiative.")
         self.government = self.official.local_government
@@ -517,7 +514,7 @@ class MySessionsView(OfficialRequiredMixin, TemplateView):
     template_name = "workshops/my_sessions.html"
 
     def get_context_data(self, **kwargs):
-        initiative = current_initiative(self.official)
+        initiative = self.initiative
         return {
             **super().get_context_data(**kwargs),
             "initiative": initiative,
@@ -536,7 +533,7 @@ class MySessionsCalendarView(OfficialRequiredMixin, View):
     """All the official's sessions as one calendar file."""
 
     def get(self, request):
-        initiative = current_initiative(self.official)
+        initiative = self.initiative
         entries = my_sessions(self.official, initiative)
         name = initiative.name if initiative else _("My sessions")
         return _ics_response(calendar.calendar(entries, host=request.get_host(), name=name), "alp-sessions.ics")
@@ -546,7 +543,7 @@ class SessionCalendarView(OfficialRequiredMixin, View):
     """One session as a calendar file; a session that is not the official's answers 404."""
 
     def get(self, request, pk):
-        initiative = current_initiative(self.official)
+        initiative = self.initiative
         entry = next((e for e in my_sessions(self.official, initiative) if e.session.pk == pk), None)
         if entry is None:
             raise Http404("Not one of your sessions.")
@@ -561,7 +558,6 @@ class RegistrationView(OfficialRequiredMixin, FormView):
     form_class = RegistrationForm
 
     def setup_official_data(self):
-        self.initiative = current_initiative(self.official)
         self.editions = workshop_editions(self.initiative)
         now = timezone.now()
         for edition in self.editions:
