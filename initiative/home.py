@@ -63,14 +63,13 @@ TIMELINE = (Stage.LAUNCH, Stage.WORKSHOP, Stage.CERTIFICATION, Stage.DISSEMINATI
 
 @dataclass(frozen=True)
 class OfficialFacts:
-    """What the home shows of one official in one initiative, besides the events: when the initiative moved
-    to each stage, the workshop edition they registered for, their government's Automapeo, the questionnaires
-    they answered and their valid recognitions. Four queries (five from the certification stage on), each a
-    plain list of values: the ORM's building of a query, not the database, is most of the page's time on a
+    """What the home shows of one official in one initiative, besides the events and the stage moves: the
+    workshop edition they registered for, their government's Automapeo, the questionnaires they answered and
+    their valid recognitions. Three queries (four from the certification stage on), each a plain list of
+    values: the ORM's building of a query, not the database, is most of the page's time on a
     busy machine (model instances, joins and subqueries cost more to build than their rows cost to read;
     bench/page_load.py, issue 14)."""
 
-    moved: dict  # {stage value: when the initiative moved to it}
     registered_event: Event | None  # the workshop edition they registered for (its title and translations)
     automapeo: int | None  # the id of their government's Automapeo
     automapeo_submitted: bool
@@ -95,7 +94,6 @@ class OfficialFacts:
                 .values_list("kind", flat=True)
             )
         return cls(
-            moved=dict(StageTransition.objects.filter(initiative=initiative).values_list("to_stage", "at")),
             registered_event=registered_event,
             automapeo=automapeo,
             automapeo_submitted=status == SubmissionStatus.SUBMITTED,
@@ -116,16 +114,23 @@ class TimelineStep:
     ends: object = None
 
 
-def timeline(initiative, sessions, facts):
+def timeline(initiative, sessions):
     """The four stages of an initiative (launch, workshop, certification, dissemination) and where it stands.
-    Dates come from the sessions (launch, workshop) and from the stage moves (the others)."""
+    Dates come from the sessions (launch, workshop) and, for a stage reached without sessions, from the move to
+    it: one query then, none in the launch and workshop stages of an initiative with its sessions."""
     current = initiative.stage_enum.position()
     spans = sessions.spans()
+    reached = [stage.value for stage in TIMELINE if stage.position() <= current and stage.value not in spans]
+    moved = {}
+    if reached:
+        moved = dict(
+            StageTransition.objects.filter(initiative=initiative, to_stage__in=reached).values_list("to_stage", "at")
+        )
     steps = []
     for stage in TIMELINE:
         position = stage.position()
         state = "done" if position < current else "current" if position == current else "upcoming"
-        starts, ends = spans.get(stage.value, (facts.moved.get(stage.value), None))
+        starts, ends = spans.get(stage.value, (moved.get(stage.value), None))
         steps.append(TimelineStep(stage=stage, state=state, starts=starts, ends=ends))
     return steps
 
@@ -206,7 +211,7 @@ class HomeView(TemplateView):
                 # The official's path to the recognition, until it is issued.
                 show_eligibility=initiative.stage in ("launch", "workshop", "certification")
                 and not any(task.key == "recognitions" for task in tasks),
-                timeline=timeline(initiative, sessions, facts),
+                timeline=timeline(initiative, sessions),
                 peer_learning=peer_learning(self.official.local_government, initiative, automapeo=facts.automapeo),
                 tasks=[(task, task_url(task.key)) for task in tasks],
             )

@@ -239,6 +239,37 @@ def test_home_certification_stage_date_from_stage_move(client, portal):  # noqa:
     assert response.context["tasks"] == []
 
 
+def test_home_timeline_reads_stage_moves_only_for_stages_reached_without_sessions(
+    portal,  # noqa: F811
+    django_assert_num_queries,
+):
+    """The launch and workshop take their dates from their sessions: no stage move is read for them. A stage
+    not reached yet has no date, even if an earlier move back left one behind."""
+    from initiative.home import EventSessions, timeline
+
+    a = portal["a"]
+    initiative, staff = a["initiative"], portal["users"]["regional"]
+    moved = timezone.now() - timedelta(days=3)
+    StageTransition.objects.create(
+        initiative=initiative, from_stage="workshop", to_stage="certification", by=staff, at=moved
+    )
+    sessions = EventSessions.of(initiative)
+    with django_assert_num_queries(0):
+        steps = timeline(initiative, sessions)  # the workshop stage, its sessions known
+    assert [(step.state, step.starts is not None) for step in steps] == [
+        ("done", True),
+        ("current", True),
+        ("upcoming", False),  # a move to it exists, but the initiative is not there
+        ("upcoming", False),
+    ]
+    assert steps[0].starts == a["launch_session"].starts_at
+    Initiative.objects.filter(pk=initiative.pk).update(stage="certification")
+    initiative.refresh_from_db()
+    with django_assert_num_queries(1):
+        steps = timeline(initiative, sessions)
+    assert [step.starts for step in steps[2:]] == [moved, None]
+
+
 def test_home_anonymous_keeps_public_front_page(client):
     response = client.get(reverse("home"))
     assert response.templates[0].name == "home.html"
@@ -349,12 +380,12 @@ def _add_sessions(w, many):
 # peer learning section of issue 7 looks up the government's Automapeo; 16 since it shows the official's
 # path to the recognition (issue 12): their tallies, override and recognition; 12 since the events and
 # sessions are read once for the timeline and the editions, the Automapeo once for the task and the peer
-# learning, and the navigation reads the official the page already has (issue 14, item 2); 11 since the
-# preview reads no recognition, and every official's page reads the official and their initiative in one
-# query (issue 14, item 2, session 24).)
+# learning, and the navigation reads the official the page already has (issue 14, item 2); 9 since the
+# preview reads no recognition, the stage moves are read only for a stage reached without sessions, and every
+# official's page reads the official and their initiative in one query (issue 14, item 2, session 24).)
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("home", 10), ("my_sessions", 7), ("my_sessions_calendar", 7), ("registration", 7), ("profile", 3)],
+    [("home", 9), ("my_sessions", 7), ("my_sessions_calendar", 7), ("registration", 7), ("profile", 3)],
 )
 def test_official_page_query_count_does_not_grow(client, portal, name, queries):  # noqa: F811
     _login(client, portal)
@@ -365,22 +396,14 @@ def test_official_page_query_count_does_not_grow(client, portal, name, queries):
     assert _count(client, url) == queries
 
 
-def test_official_facts_cost_four_queries_and_are_only_the_officials_own(portal, django_assert_num_queries):  # noqa: F811
-    """What the home reads of the official (initiative/home.py OfficialFacts): the move to each stage, the
+def test_official_facts_cost_three_queries_and_are_only_the_officials_own(portal, django_assert_num_queries):  # noqa: F811
+    """What the home reads of the official (initiative/home.py OfficialFacts): the
     registered edition's title in the reader's language, the government's Automapeo, the questionnaires and the
     recognitions of this official or their government: never a colleague's, never a revoked one."""
     from initiative.home import OfficialFacts
 
     a, b = portal["a"], portal["b"]
     official, initiative = a["official"], a["initiative"]
-    staff = f.make_regional_staff()
-    moved = timezone.now() - timedelta(days=30)
-    StageTransition.objects.create(
-        initiative=initiative, from_stage="workshop", to_stage="certification", by=staff, at=moved
-    )
-    StageTransition.objects.create(
-        initiative=b["initiative"], from_stage="workshop", to_stage="dissemination", by=staff
-    )
     a["edition_1"].translations = {"title": {"pt": "Edição 1 a"}}
     a["edition_1"].save()
     QuestionnaireResponse.objects.create(
@@ -395,9 +418,8 @@ def test_official_facts_cost_four_queries_and_are_only_the_officials_own(portal,
     f.make_recognition(
         initiative, official=official, status="revoked", revoked_at=timezone.now(), revocation_reason="Error"
     )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         facts = OfficialFacts.of(official, initiative)
-    assert facts.moved == {"certification": moved}
     with translation.override("pt-br"):
         assert str(localized(facts.registered_event, "title")) == "Edição 1 a"
     assert facts.registered_event.pk == a["edition_1"].pk
@@ -407,7 +429,7 @@ def test_official_facts_cost_four_queries_and_are_only_the_officials_own(portal,
 
     Initiative.objects.filter(pk=initiative.pk).update(stage="certification")
     initiative.refresh_from_db()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert OfficialFacts.of(official, initiative).recognized == ""  # a colleague's, a revoked one: nothing
 
     f.make_recognition(initiative, local_government=a["government"])
@@ -417,4 +439,4 @@ def test_official_facts_cost_four_queries_and_are_only_the_officials_own(portal,
 
     other = OfficialFacts.of(b["official"], b["initiative"])  # the other government's official sees none of it
     assert (other.automapeo, other.answered, other.recognized) == (None, {QuestionnaireKind.ENTRY}, "")
-    assert set(other.moved) == {"dissemination"} and other.registered_event.pk == b["edition_1"].pk
+    assert other.registered_event.pk == b["edition_1"].pk
