@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
@@ -14,3 +15,10 @@ class PortalConfig(AppConfig):
         )
 
         logs.connect()  # the task start/finish lines
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the portal's site (alp_portal/admin_site.py) as `admin.site`."""
+
+    default = False  # "alp_portal" itself is PortalConfig
+    default_site = "alp_portal.admin_site.PortalAdminSite"
