@@ -76,3 +76,49 @@ def test_roles_permissions_and_languages_have_lists_of_their_own(builds):
         names = [str(app["name"]) for app in admin.site.get_app_list(request_of(regional))]
     with translation.override("en"):
         assert names != [str(app["name"]) for app in admin.site.get_app_list(request_of(regional))]
+
+
+def _sidebar(html):
+    start = html.index('<nav class="sticky" id="nav-sidebar"')
+    return html[start : html.index("</nav>", start)]
+
+
+def _current(sidebar):
+    """The models the sidebar marks as the page's (aria-current)."""
+    import re
+
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', sidebar)
+
+
+def test_sidebar_rendered_once_per_visitor_and_page_marks_the_right_model(client, monkeypatch):
+    from alp_portal.templatetags import admin_sidebar
+
+    monkeypatch.setattr(admin_sidebar, "_SIDEBARS", {})
+    official = f.make_official()
+    regional, country = f.make_regional_staff(), f.make_country_staff(official.local_government.country.code)
+    pages = {
+        "/admin/authorities/official/": ["/admin/authorities/official/"],
+        f"/admin/authorities/official/{official.pk}/change/": ["/admin/authorities/official/"],
+        "/admin/authorities/localgovernment/": ["/admin/authorities/localgovernment/"],
+        "/admin/workshops/attendance/": ["/admin/workshops/attendance/"],
+    }
+    client.cookies["django_language"] = "en"
+    client.force_login(regional)
+    rendered = {}
+    for path, current in pages.items():
+        sidebar = _sidebar(client.get(path).text)
+        assert _current(sidebar) == current
+        rendered[path] = sidebar
+    # The list and an official's page share the list's sidebar: rendered once for both.
+    assert rendered["/admin/authorities/official/"] == rendered[f"/admin/authorities/official/{official.pk}/change/"]
+    assert len(admin_sidebar._SIDEBARS) == 3
+    # Django's own sidebar, as its template renders it for this page.
+    assert "/admin/certificates/issuancebatch/" in rendered["/admin/workshops/attendance/"]
+
+    client.force_login(country)  # another role after it: its own sidebar, never the regional staff's
+    sidebar = _sidebar(client.get("/admin/authorities/official/").text)
+    assert _current(sidebar) == ["/admin/authorities/official/"]
+    assert "/admin/certificates/issuancebatch/" not in sidebar and "/admin/alp_portal/auditentry/" not in sidebar
+
+    client.cookies["django_language"] = "es"  # another language: its own
+    assert "Start typing to filter" not in _sidebar(client.get("/admin/authorities/official/").text)

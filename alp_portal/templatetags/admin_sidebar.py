@@ -1,0 +1,45 @@
+"""The admin's navigation sidebar, rendered once per kind of visitor and current app and model.
+
+Django renders `admin/nav_sidebar.html` on every admin page: 31 models, each compared with the page's path
+four times, their names translated; a tenth of a changelist's time (bench/page_load.py, issue 14). Its HTML
+depends only on the list of apps (alp_portal/admin_site.py: who asks and in which language), on which of their
+addresses the page's path holds (the current app and model) and on the language: rendered once per such key in
+each process, Django's own template, so the HTML is Django's.
+"""
+
+from urllib.parse import quote
+
+from django import template
+from django.template.loader import get_template
+
+from alp_portal.admin_site import visitor_key
+
+register = template.Library()
+
+_SIDEBARS = {}
+_SIDEBARS_LIMIT = 1024
+
+
+def current_addresses(app_list, path):
+    """The addresses of the apps and models that the page's path holds, as the template compares them."""
+    path = quote(path)  # the template's `request.path|urlencode`
+    return tuple(
+        address
+        for app in app_list
+        for address in (app["app_url"], *(model["admin_url"] for model in app["models"]))
+        if address and address in path
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_sidebar(context):
+    request = context["request"]
+    app_list = context.get("available_apps") or []
+    key = (visitor_key(request), current_addresses(app_list, request.path))
+    html = _SIDEBARS.get(key)
+    if html is None:
+        if len(_SIDEBARS) >= _SIDEBARS_LIMIT:
+            _SIDEBARS.clear()
+        sidebar = get_template("admin/nav_sidebar.html")
+        html = _SIDEBARS[key] = sidebar.render({"available_apps": app_list, "request": request})
+    return html
