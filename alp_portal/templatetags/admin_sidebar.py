@@ -35,7 +35,9 @@ def current_addresses(app_list, path):
 def nav_sidebar(context):
     request = context["request"]
     app_list = context.get("available_apps") or []
-    key = (visitor_key(request), current_addresses(app_list, request.path))
+    # The apps shown are in the key too: a page that builds its own context without them gets its own sidebar.
+    apps = tuple(app["app_label"] for app in app_list)
+    key = (visitor_key(request), apps, current_addresses(app_list, request.path))
     html = _SIDEBARS.get(key)
     if html is None:
         if len(_SIDEBARS) >= _SIDEBARS_LIMIT:
