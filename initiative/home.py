@@ -66,9 +66,8 @@ class OfficialFacts:
     """What the home shows of one official in one initiative, besides the events and the stage moves: the
     workshop edition they registered for, their government's Automapeo, the questionnaires they answered and
     their valid recognitions. Three queries (four from the certification stage on), each a plain list of
-    values: the ORM's building of a query, not the database, is most of the page's time on a
-    busy machine (model instances, joins and subqueries cost more to build than their rows cost to read;
-    bench/page_load.py, issue 14)."""
+    values: building a query in the ORM, not running it, is most of the page's time (model instances, joins
+    and subqueries cost more to build than their rows cost to read; bench/page_load.py, issue 14)."""
 
     registered_event: Event | None  # the workshop edition they registered for (its title and translations)
     automapeo: int | None  # the id of their government's Automapeo
@@ -144,8 +143,9 @@ class Task:
 
 def expected_of(official, initiative, *, facts=None, sessions=None):
     """What the initiative expects of this official now, by stage (`facts` and `sessions`: see OfficialFacts
-    and EventSessions, read here when not given). Two queries, none with both given, ."""
-    facts = facts or OfficialFacts.of(official, initiative)
+    and EventSessions, read here when not given; no query with both given)."""
+    if facts is None:
+        facts = OfficialFacts.of(official, initiative)
     stage = initiative.stage_enum
     tasks = []
     now = timezone.now()
