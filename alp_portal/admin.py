@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import quote as admin_quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
@@ -120,6 +121,20 @@ class PageByIdsChangeList(ChangeList):
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
             self.result_list = [by_id[pk] for pk in ids]
+
+    # The change page's address of each row, from one reversed address (Django reverses it for every row).
+    _KEY = "PK"
+
+    def url_for_result(self, result):
+        if not hasattr(self, "_change_url"):
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(self._KEY,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._change_url = url.rpartition(f"/{self._KEY}/")
+        before, _, after = self._change_url
+        return f"{before}/{admin_quote(getattr(result, self.pk_attname))}/{after}"
 
 
 class ScopedAdmin(ScopeMixin, admin.ModelAdmin):

@@ -285,3 +285,33 @@ def test_a_scope_of_everything_adds_no_condition_and_a_narrower_one_does(world):
     regional = world["users"]["regional"]
     assert Attendance.objects.for_user(regional).count() == Attendance.objects.count()
     assert Resource.objects.for_user(regional).count() == Resource.objects.count()  # an OR with everything
+
+
+def test_changelist_row_links_are_the_admins_own(client):
+    """PageByIdsChangeList reverses one change address per list, not one per row: the same links as the admin's,
+    on every scoped changelist and under a script prefix."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.views.main import ChangeList
+    from django.test import RequestFactory
+    from django.urls import set_script_prefix
+
+    from alp_portal.admin import PageByIdsChangeList, ScopedAdmin
+
+    request = RequestFactory().get("/admin/")
+    request.user = f.make_regional_staff()
+    f.make_official()
+    checked = 0
+    for prefix in ("/", "/portal/"):
+        set_script_prefix(prefix)
+        try:
+            for model, model_admin in django_admin.site._registry.items():
+                if not isinstance(model_admin, ScopedAdmin):
+                    continue
+                changelist = model_admin.get_changelist_instance(request)
+                assert isinstance(changelist, PageByIdsChangeList)
+                for row in [*changelist.result_list, model(pk=12345)]:
+                    assert changelist.url_for_result(row) == ChangeList.url_for_result(changelist, row)
+                    checked += 1
+        finally:
+            set_script_prefix("/")
+    assert checked > 40
