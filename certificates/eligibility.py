@@ -78,11 +78,12 @@ class AttendanceTally:
 
 def attendance_tallies(initiative, officials=None):
     """Per official id, the launch and workshop sessions of `initiative` that count under its rule. One query."""
+    # No ordering: Attendance's default one joins every official's row to sort what is summed here anyway.
     rows = Attendance.objects.filter(
         session__event__initiative=initiative,
         session__event__kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP],
         status__in=[AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED],
-    )
+    ).order_by()
     if officials is not None:
         rows = rows.filter(official__in=officials)
     tallies = {}

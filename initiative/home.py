@@ -82,14 +82,16 @@ class OfficialFacts:
             official=official, initiative=initiative
         ).values_list("event", "event__title", "event__translations"):
             registered_event = Event(pk=pk, title=title, translations=translations)
+        # No ordering (`.order_by()`): the models' default ones join the initiative and the government.
         automapeo = Automapeo.objects.filter(local_government=official.local_government_id, initiative=initiative)
-        automapeo, status = next(iter(automapeo.values_list("pk", "status")), (None, None))
+        automapeo, status = next(iter(automapeo.order_by().values_list("pk", "status")), (None, None))
         recognized = set()
         if initiative.stage_enum in (Stage.CERTIFICATION, Stage.DISSEMINATION):
             recognized = set(
                 Recognition.objects.filter(initiative=initiative)
                 .filter(Q(official=official) | Q(local_government=official.local_government_id))
                 .valid()
+                .order_by()
                 .values_list("kind", flat=True)
             )
         return cls(
@@ -97,9 +99,9 @@ class OfficialFacts:
             automapeo=automapeo,
             automapeo_submitted=status == SubmissionStatus.SUBMITTED,
             answered=frozenset(
-                QuestionnaireResponse.objects.filter(official=official, initiative=initiative).values_list(
-                    "kind", flat=True
-                )
+                QuestionnaireResponse.objects.filter(official=official, initiative=initiative)
+                .order_by()
+                .values_list("kind", flat=True)
             ),
             recognized="person" if "person" in recognized else "government" if recognized else "",
         )
