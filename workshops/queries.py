@@ -66,6 +66,7 @@ def automapeo_for(local_government, initiative):
     automapeo = (
         Automapeo.objects.filter(local_government=local_government, initiative=initiative)
         .select_related("last_saved_by__official", "submitted_by__official")
+        .order_by("pk")  # one at most; the default ordering would join the initiative and the government
         .first()
     )
     if automapeo is None:

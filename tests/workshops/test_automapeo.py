@@ -391,10 +391,13 @@ def test_automapeo_page_queries_do_not_grow_with_actions(client, django_assert_n
     for _ in range(count):
         f.make_action(automapeo, objectives=[objective(1), objective(2)], principles=[principle(3)])
     client.force_login(official.user)
-    with django_assert_num_queries(9):  # the official and their initiative: one query (issue 14, item 2)
+    with django_assert_num_queries(9) as queries:  # the official and their initiative: one query (issue 14)
         response = client.get(reverse("automapeo"))
     assert response.status_code == 200
     assert len(response.context["formset"].forms) == count + 1
+    # The government's Automapeo is looked up without the default ordering's joins (issue 14, item 2).
+    (lookup,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "workshops_automapeo"')]
+    assert "initiative_initiative" not in lookup and "authorities_localgovernment" not in lookup
 
 
 @pytest.mark.parametrize("count", [1, 30])
