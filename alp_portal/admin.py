@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as django_gettext
@@ -122,18 +123,20 @@ class PageByIdsChangeList(ChangeList):
             by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
             self.result_list = [by_id[pk] for pk in ids]
 
-    # The change page's address of each row, from one reversed address (Django reverses it for every row).
-    _KEY = "PK"
+    @cached_property
+    def _change_url(self):
+        """The change page's address around the row's key, reversed once per list (Django reverses it for every
+        row): (before, after)."""
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=("PK",),
+            current_app=self.model_admin.admin_site.name,
+        )
+        before, _, after = url.rpartition("/PK/")
+        return before, after
 
     def url_for_result(self, result):
-        if not hasattr(self, "_change_url"):
-            url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=(self._KEY,),
-                current_app=self.model_admin.admin_site.name,
-            )
-            self._change_url = url.rpartition(f"/{self._KEY}/")
-        before, _, after = self._change_url
+        before, after = self._change_url
         return f"{before}/{admin_quote(getattr(result, self.pk_attname))}/{after}"
 
 

@@ -239,17 +239,12 @@ def _eligibility(initiative, people, *, full=True):
     ids = [official.pk for official in people]
     tallies = attendance_tallies(initiative, officials=ids)
     overrides = EligibilityOverride.objects.filter(initiative=initiative, official__in=ids)
-    if full:
-        overrides = overrides.select_related("decided_by")
-    overrides = {override.official_id: override for override in overrides}
     recognitions = {}
     if full:
-        recognitions = {
-            recognition.official_id: recognition
-            for recognition in Recognition.objects.filter(
-                initiative=initiative, kind=RecognitionKind.PERSON, official__in=ids
-            )
-        }
+        overrides = overrides.select_related("decided_by")
+        held = Recognition.objects.filter(initiative=initiative, kind=RecognitionKind.PERSON, official__in=ids)
+        recognitions = {recognition.official_id: recognition for recognition in held}
+    overrides = {override.official_id: override for override in overrides}
     return [
         PersonEligibility(
             official=official,

@@ -8,8 +8,8 @@ certificate can make the renderer read a local file or reach the network.
 A certificate is made in two layers: what a batch's pages share (border, titles, IOM's wording, date,
 signatory, the verification page's address) laid out by WeasyPrint once per batch, and the holder's own words
 (name, position, QR code and its code) drawn on each copy of that page by holder.py, without an HTML layout.
-In a batch of 50 a certificate costs about 7 ms of CPU, a third of what a WeasyPrint layout per certificate
-cost; alone, about 100 ms (its fonts subset for it alone), against 37 ms for the whole page laid out by
+In a batch of 50 a certificate costs about 9 ms of CPU, a third of what a WeasyPrint layout per certificate
+cost; alone, about 150 ms (its fonts subset for it alone), against 37 ms for the whole page laid out by
 WeasyPrint (bench/issue_certificates.py, bench/results/certificates.txt). The words land where WeasyPrint puts
 them (tests/certificates/test_pdf.py compares their positions with the whole page laid out by WeasyPrint, which
 is also what a certificate gets whose words the shipped fonts cannot draw).
