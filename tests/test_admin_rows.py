@@ -29,7 +29,8 @@ def changelist(model_admin, user, query=""):
 
 
 def rows(results):
-    return [list(row) for row in results]
+    """Each row's HTML (the cells of a row are written one after the other)."""
+    return ["".join(row) for row in results]
 
 
 def queries_for(model_admin):
@@ -53,7 +54,7 @@ def test_every_changelist_writes_djangos_rows(world):  # noqa: F811
                     ours = rows(admin_rows.results(cl))
                     assert ours == rows(admin_list.results(cl)), (model, query)
                     checked += 1
-                    cells += sum(map(len, ours))
+                    cells += sum(row.count("</td>") + row.count("</th>") for row in ours)
     assert checked > 100 and cells > 500
 
 
@@ -62,7 +63,7 @@ def test_filtered_list_keeps_its_filters_in_every_row_link(world):  # noqa: F811
     cl = changelist(model_admin, world["regional"], "q=example.org&o=1")
     ours = rows(admin_rows.results(cl))
     assert ours == rows(admin_list.results(cl))
-    links = re.findall(r'href="([^"]+)"', "".join(cell for row in ours for cell in row))
+    links = re.findall(r'href="([^"]+)"', "".join(ours))
     assert len(links) == len(cl.result_list) >= 2
     assert all(link.endswith("/change/?_changelist_filters=q%3Dexample.org%26o%3D1") for link in links)
 
@@ -123,7 +124,8 @@ def test_columns_of_every_kind_are_written_as_django_writes_them(links, query):
     ours = rows(admin_rows.results(cl))
     assert ours == rows(admin_list.results(cl))
     checkbox = 0 if cl.is_popup else 1  # a pop-up list has no actions
-    assert len(ours) == 5 and len(ours[0]) == len(ManyKindsAdmin.list_display) + checkbox
+    assert len(ours) == 5
+    assert ours[0].count("</td>") + ours[0].count("</th>") == len(ManyKindsAdmin.list_display) + checkbox
 
 
 def test_the_changelist_page_shows_these_rows(world, client):  # noqa: F811
@@ -136,5 +138,5 @@ def test_the_changelist_page_shows_these_rows(world, client):  # noqa: F811
     written = rows(admin_list.results(cl))
     assert len(written) == len(cl.result_list) >= 2
     for row in written:
-        assert "<tr>" + "".join(row) + "</tr>" in html
+        assert "<tr>" + row + "</tr>" in html
     assert isinstance(model_admin, django_admin.ModelAdmin)

@@ -165,11 +165,16 @@ def columns(cl):
 
 
 def results(cl):
-    """The page's rows, each a list of its cells' HTML, as Django's `results` gives them."""
+    """The page's rows, each the HTML of its cells as Django's `results` gives them."""
     if cl.formset or cl.is_popup:
         return list(admin_list.results(cl))
     planned = columns(cl)
-    return [admin_list.ResultList(None, [column.cell(result) for column in planned]) for result in cl.result_list]
+    # Each row's cells joined: the template writes a row's items one after the other, so one item is the same
+    # HTML with 450 fewer turns of its loop (its `result|length` is read only for the lists left to Django).
+    return [
+        admin_list.ResultList(None, [SafeString("".join([column.cell(result) for column in planned]))])
+        for result in cl.result_list
+    ]
 
 
 def result_list(cl):
