@@ -120,7 +120,10 @@ class PageByIdsChangeList(ChangeList):
         if not self.list_editable:
             ids = list(self.result_list.values_list("pk", flat=True))
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
-            by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
+            rows = self.queryset.filter(pk__in=ids).order_by()
+            if self.model_admin.list_only:
+                rows = rows.only(*self.model_admin.list_only)
+            by_id = {row.pk: row for row in rows}
             self.result_list = [by_id[pk] for pk in ids]
 
     @cached_property
@@ -142,6 +145,10 @@ class PageByIdsChangeList(ChangeList):
 
 class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     list_per_page = 50
+    # The fields the changelist's rows read (their columns, the checkbox's label), as for QuerySet.only(); None:
+    # every field of the row and of its `list_select_related` rows. A column reading a field left out would
+    # cost a query per row: tests/test_admin_queries.py counts them with one row and with many.
+    list_only = None
     show_full_result_count = False  # saves a COUNT over the whole table on every filtered page
 
     def get_changelist(self, request, **kwargs):

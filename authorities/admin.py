@@ -87,6 +87,10 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
         "has_account",
     ]
     list_select_related = ["local_government"]
+    list_only = [
+        *["first_name", "last_name", "position", "role_kind", "email", "language", "user"],
+        *["local_government", "local_government__name", "local_government__country"],
+    ]
     list_filter = [country_filter("local_government__country"), "role_kind", "gender", "language"]
     search_fields = ["first_name", "last_name", "email", "local_government__name"]
     autocomplete_fields = ["local_government"]

@@ -140,3 +140,24 @@ def test_the_changelist_page_shows_these_rows(world, client):  # noqa: F811
     for row in written:
         assert "<tr>" + row + "</tr>" in html
     assert isinstance(model_admin, django_admin.ModelAdmin)
+
+
+def test_lists_that_read_only_their_columns_write_the_same_rows_with_no_more_queries(world, monkeypatch):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alp_portal.admin import ScopedAdmin
+
+    narrowed = [ma for ma in django_admin.site._registry.values() if isinstance(ma, ScopedAdmin) and ma.list_only]
+    assert {ma.model._meta.model_name for ma in narrowed} >= {"attendance", "official"}
+    for model_admin in narrowed:
+        changelist(model_admin, world["regional"])  # the user's role read once, as on any page
+        with CaptureQueriesContext(connection) as narrow:
+            written = rows(admin_rows.results(changelist(model_admin, world["regional"])))
+        monkeypatch.setattr(model_admin, "list_only", None)
+        with CaptureQueriesContext(connection) as whole:
+            assert rows(admin_rows.results(changelist(model_admin, world["regional"]))) == written
+        assert len(narrow) == len(whole) and written
+        monkeypatch.undo()
+        fetched = narrow.captured_queries[-1]["sql"]  # the page's rows, read by their ids
+        assert '"updated"' not in fetched and '"created"' not in fetched, fetched

@@ -339,6 +339,13 @@ class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
     change_list_template = "admin/workshops/attendance/change_list.html"
     list_display = ["official", "session", "status", "attended_minutes", "source", "confirmed_by"]
     list_select_related = ["official", "session__event", "confirmed_by"]
+    # Not the event's description and translations, nor the other fields of the official and the session: a
+    # fifth of the rows' reading (bench/profile_page.py).
+    list_only = [
+        *["official", "session", "status", "seconds", "source", "confirmed_by"],
+        *["official__first_name", "official__last_name", "session__title", "session__event__title"],
+        "confirmed_by__username",
+    ]
     list_filter = [
         "session__event__initiative",
         "session__event",
