@@ -61,12 +61,13 @@ class Column:
         self._terminal = _UNSET
         self._choices = _UNSET
         self._classes = {}
+        self._lookup = None
 
     def cell(self, result):
         """The cell's HTML, as `items_for_result` writes it."""
         classes = [self.css]
         try:
-            f, attr, value = lookup_field(self.field_name, result, self.cl.model_admin)
+            f, attr, value = self.lookup(result)
         except ObjectDoesNotExist:
             text = self.empty
         else:
@@ -102,6 +103,24 @@ class Column:
         else:
             inner = f'<a href="{escaped(self.with_filters(url))}">{escaped(text)}</a>'
         return SafeString(f"<{self.tag}{row_class}>{inner}</{self.tag}>")
+
+    def lookup(self, result):
+        """`lookup_field`: (field, attribute, value). Whether the column is a field, a callable or a method of the
+        model admin is the same for every row: learnt from the first row, then only the value is read."""
+        if self._lookup is not None:
+            return self._lookup(result)
+        f, attr, value = lookup_field(self.field_name, result, self.cl.model_admin)
+        name, model_admin = self.field_name, self.cl.model_admin
+        if f is not None:
+            self._lookup = lambda row: (f, None, getattr(row, name))
+        elif callable(name):
+            self._lookup = lambda row: (None, name, name(row))
+        elif hasattr(model_admin, name) and name != "__str__":
+            method = getattr(model_admin, name)
+            self._lookup = lambda row: (None, method, method(row))
+        else:  # the row's own attribute or a path through its relations: as Django reads it, each time
+            self._lookup = lambda row: lookup_field(name, row, model_admin)
+        return f, attr, value
 
     def terminal_field(self):
         if self._terminal is _UNSET:
