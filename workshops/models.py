@@ -269,7 +269,10 @@ class Attendance(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.official} · {self.session}: {self.get_status_display()}"
+        # The label from the enum: get_status_display() builds and hashes the translated choices at every call,
+        # and every row of the attendance list names itself (its checkbox's label).
+        status = AttendanceStatus(self.status).label if self.status in AttendanceStatus.values else self.status
+        return f"{self.official} · {self.session}: {status}"
 
     @property
     def minutes(self):

@@ -185,3 +185,24 @@ def test_stage_figures_follow_the_roster(client, attendance_world):
     client.post(roster_url(w["session"]), {f"status-{w['b'].pk}": "absent"})
     figures = participation_figures(w["initiative"])["launch"]
     assert (figures.people, figures.governments, figures.countries) == (1, 1, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, word", [("es", "Presente"), ("pt-br", "Presente"), ("en", "Present")])
+def test_an_attendance_names_itself_with_its_status_in_the_readers_language(language, word):
+    from django.utils import translation
+
+    initiative = f.make_initiative()
+    session = f.make_session(f.make_event(initiative))
+    official = f.make_official(first_name="Ana", last_name="Soto")
+    attendance = f.attend(official, session)
+    with translation.override(language):
+        for status in AttendanceStatus:
+            attendance.status = status
+            assert str(attendance) == f"Ana Soto · {session}: {attendance.get_status_display()}"
+        assert str(attendance).endswith(f": {AttendanceStatus(attendance.status).label}")
+        attendance.status = AttendanceStatus.PRESENT
+        assert str(attendance).endswith(f": {word}")
+        attendance.status = "unknown"  # not saved (a constraint forbids it): shown as it is, as Django shows it
+        assert str(attendance) == f"Ana Soto · {session}: unknown"
+        assert attendance.get_status_display() == "unknown"
