@@ -106,3 +106,24 @@ def test_rendered_once_per_kind_of_reader_and_page(readers, monkeypatch):
     staff.get(reverse("certificates:verify_form"))  # another kind of reader
     assert rendered.count("includes/nav.html") == 4
     assert rendered.count("includes/language_switcher.html") == 4
+
+
+def test_the_templates_read_only_what_the_key_holds():
+    """What the two templates read of the user and of the request is in `reader_key` (or written in afterwards):
+    anything else (a name, an e-mail) would be shown to every reader of the same kind."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    read = set()
+    for name in ("nav.html", "language_switcher.html"):
+        text = (Path(settings.BASE_DIR) / "templates" / "includes" / name).read_text()
+        read |= set(re.findall(r"\b(user|request)((?:\.\w+)+)", text))
+    assert {f"{who}{attribute}" for who, attribute in read} == {
+        "user.is_authenticated",
+        "user.official",
+        "user.is_staff",
+        "request.resolver_match.url_name",
+        "request.resolver_match.kwargs.kind",
+        "request.get_full_path",  # written in for each request
+    }
