@@ -8,7 +8,6 @@ bench/page_load.py in a private PostgreSQL cluster, as regional staff:
 
 import argparse
 import atexit
-import os
 import re
 import shutil
 import statistics
@@ -19,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_and_faults import prepare
-from bench.processes import ROOT, portal_environment, postgres_cluster
+from bench.load_and_faults import region_in_process
+from bench.processes import ROOT
 
 PAGES = ["/admin/authorities/official/", "/admin/authorities/localgovernment/", "/admin/workshops/attendance/"]
 PER_REQUEST = re.compile(rb'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
@@ -35,26 +34,13 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="alp-bench-rows-"))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     lines = []
-    with postgres_cluster() as cluster:
-        os.environ.update(portal_environment(cluster, workdir / "media", DJANGO_LOG_LEVEL="WARNING"))
-        import django
-
-        django.setup()
+    with region_in_process(args, workdir) as cookies:
         from django.conf import settings
         from django.contrib.admin.templatetags import admin_list
-        from django.core.management import call_command
-        from django.db import connection
         from django.test import Client
 
         from alp_portal.templatetags import admin_rows
 
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("collectstatic", "--no-input", verbosity=0)
-        _staff, targets = prepare(args)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        staff_cookie = next(cookie for name, _path, cookie in targets if name == "admin changelist")
         ours = admin_rows.results
         ways = {"Django's rows": lambda cl: list(admin_list.results(cl)), "these rows": ours}
         lines.append(
@@ -64,7 +50,7 @@ def main():
         try:
             for path in PAGES:
                 client = Client(HTTP_HOST="localhost")
-                client.cookies[settings.SESSION_COOKIE_NAME] = staff_cookie
+                client.cookies[settings.SESSION_COOKIE_NAME] = cookies["staff"]
                 pages, times = {}, {name: [] for name in ways}
                 for name, way in ways.items():
                     admin_rows.results = way

@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -233,6 +234,31 @@ def prepare(args):
         ("Automapeo", "/automapeo/", official_cookie),
         ("admin changelist", "/admin/authorities/localgovernment/", staff_cookie),
     ]
+
+
+@contextmanager
+def region_in_process(args, workdir):
+    """For the in-process benchmarks: a private cluster holding `prepare`'s region (analyzed, as autovacuum would
+    have after its bulk inserts), this process's Django set up on it; yields the session cookies of the official
+    and of regional staff, {"official": ..., "staff": ...}."""
+    with postgres_cluster() as cluster:
+        os.environ.update(portal_environment(cluster, Path(workdir) / "media", DJANGO_LOG_LEVEL="WARNING"))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        call_command("collectstatic", "--no-input", verbosity=0)
+        _staff, targets = prepare(args)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield {
+            "official": next(cookie for name, _path, cookie in targets if name == "official's home"),
+            "staff": next(cookie for name, _path, cookie in targets if name == "admin changelist"),
+        }
 
 
 def committed_rows():

@@ -14,7 +14,6 @@ import argparse
 import atexit
 import cProfile
 import io
-import os
 import pstats
 import shutil
 import sys
@@ -24,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_and_faults import prepare
-from bench.processes import ROOT, portal_environment, postgres_cluster
+from bench.load_and_faults import region_in_process
+from bench.processes import ROOT
 
 
 def main():
@@ -38,27 +37,12 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="alp-bench-profile-"))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     lines, summary = [], []
-    with postgres_cluster() as cluster:
-        os.environ.update(portal_environment(cluster, workdir / "media", DJANGO_LOG_LEVEL="WARNING"))
-        import django
-
-        django.setup()
+    with region_in_process(args, workdir) as cookies:
         from django.conf import settings
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("collectstatic", "--no-input", verbosity=0)
-        _staff, targets = prepare(args)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would have, after the region's bulk inserts
-        cookies = {
-            "official": next(cookie for name, _path, cookie in targets if name == "official's home"),
-            "staff": next(cookie for name, _path, cookie in targets if name == "admin changelist"),
-        }
         lines.append(f"One page at a time, in-process, {args.requests} requests each, generate_region "
                      f"--governments {args.governments}, PostgreSQL 15 (private cluster)")  # fmt: skip
         for page in args.pages:
