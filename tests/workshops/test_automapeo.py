@@ -391,13 +391,45 @@ def test_automapeo_page_queries_do_not_grow_with_actions(client, django_assert_n
     for _ in range(count):
         f.make_action(automapeo, objectives=[objective(1), objective(2)], principles=[principle(3)])
     client.force_login(official.user)
-    with django_assert_num_queries(9) as queries:  # the official and their initiative: one query (issue 14)
+    # The official and their initiative: one query; who saved it, with their official: one (issue 14).
+    with django_assert_num_queries(10) as queries:
         response = client.get(reverse("automapeo"))
     assert response.status_code == 200
     assert len(response.context["formset"].forms) == count + 1
+    assert response.context["saved_by"] == official.full_name
     # The government's Automapeo is looked up without the default ordering's joins (issue 14, item 2).
     (lookup,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "workshops_automapeo"')]
     assert "initiative_initiative" not in lookup and "authorities_localgovernment" not in lookup
+
+
+def test_automapeo_page_before_the_first_save_reads_no_one(client, django_assert_num_queries):
+    """No Automapeo yet (every government's first visit): one plain lookup, no join to who saved or submitted."""
+    initiative = f.make_workshop_initiative()
+    official = f.make_portal_official(initiative)
+    client.force_login(official.user)
+    with django_assert_num_queries(6) as queries:  # session, user, official and initiative, reference x2, lookup
+        response = client.get(reverse("automapeo"))
+    assert response.status_code == 200 and response.context["automapeo"] is None
+    (lookup,) = [q["sql"] for q in queries.captured_queries if 'FROM "workshops_automapeo"' in q["sql"]]
+    assert "JOIN" not in lookup
+
+
+def test_automapeo_submitted_names_who_submitted_it(client):
+    initiative = f.make_workshop_initiative(submissions_close_at=timezone.now() - timedelta(days=1))
+    official = f.make_portal_official(initiative, first_name="Ana", last_name="Paz")
+    colleague = f.make_official_user(official.local_government, first_name="Luis", last_name="Rojas")
+    f.make_automapeo(
+        official.local_government,
+        initiative,
+        status=SubmissionStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=colleague.user,
+        last_saved_by=official.user,
+    )
+    client.force_login(official.user)
+    response = client.get(reverse("automapeo"))
+    assert (response.context["submitted_by"], response.context["saved_by"]) == ("Luis Rojas", "Ana Paz")
+    assert "Luis Rojas" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 30])
