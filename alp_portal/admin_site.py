@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
+from .memo import remembered
 from .roles import is_country_staff, is_regional_staff
 
 # Lists kept in this process; emptied when full (a few roles and languages fill a handful of entries).
@@ -39,10 +40,7 @@ def visitor_key(request):
 class PortalAdminSite(admin.AdminSite):
     def get_app_list(self, request, app_label=None):
         key = (self.name, app_label, visitor_key(request))
-        app_list = _APP_LISTS.get(key)
-        if app_list is None:
-            if len(_APP_LISTS) >= _APP_LISTS_LIMIT:
-                _APP_LISTS.clear()
-            app_list = _APP_LISTS[key] = super().get_app_list(request, app_label)
+        build = super().get_app_list
+        app_list = remembered(_APP_LISTS, key, lambda: build(request, app_label), limit=_APP_LISTS_LIMIT)
         # A copy for each page: the lists and dicts are the page's to change.
         return [{**app, "models": [dict(model) for model in app["models"]]} for app in app_list]

@@ -62,6 +62,7 @@ class Column:
         self._choices = _UNSET
         self._classes = {}
         self._lookup = None
+        self._suffix = _UNSET
 
     def cell(self, result):
         """The cell's HTML, as `items_for_result` writes it."""
@@ -159,7 +160,7 @@ class Column:
     def with_filters(self, url):
         """The row's change address with the list's filters kept, as Django adds them (the same query string for
         every row of a list: worked out on the first row, then appended)."""
-        if not hasattr(self, "_suffix"):
+        if self._suffix is _UNSET:
             kept = add_preserved_filters({"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}, url)
             self._suffix = kept[len(url) :] if kept.startswith(url) and "?" not in url else None
             return kept

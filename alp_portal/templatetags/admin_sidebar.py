@@ -13,6 +13,7 @@ from django import template
 from django.template.loader import get_template
 
 from alp_portal.admin_site import visitor_key
+from alp_portal.memo import remembered
 
 register = template.Library()
 
@@ -38,10 +39,9 @@ def nav_sidebar(context):
     # The apps shown are in the key too: a page that builds its own context without them gets its own sidebar.
     apps = tuple(app["app_label"] for app in app_list)
     key = (visitor_key(request), apps, current_addresses(app_list, request.path))
-    html = _SIDEBARS.get(key)
-    if html is None:
-        if len(_SIDEBARS) >= _SIDEBARS_LIMIT:
-            _SIDEBARS.clear()
-        sidebar = get_template("admin/nav_sidebar.html")
-        html = _SIDEBARS[key] = sidebar.render({"available_apps": app_list, "request": request})
-    return html
+    return remembered(
+        _SIDEBARS,
+        key,
+        lambda: get_template("admin/nav_sidebar.html").render({"available_apps": app_list, "request": request}),
+        limit=_SIDEBARS_LIMIT,
+    )

@@ -15,6 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from alp_portal.memo import remembered
+
 register = template.Library()
 
 # Written where the request's own values go; letters and dashes only, so that escaping leaves them whole.
@@ -54,13 +56,10 @@ def _render(name, context):
     token = context.get("csrf_token")
     if not token or token == "NOTPROVIDED":  # a page rendered without its request's token: as it is
         return mark_safe(context.template.engine.get_template(name).render(context))
-    key = (name, reader_key(context))
-    html = _RENDERED.get(key)
-    if html is None:
-        if len(_RENDERED) >= _RENDERED_LIMIT:
-            _RENDERED.clear()
-        values = {"request": _Page(context["request"]), "user": context["user"], "csrf_token": CSRF_MARK}
-        html = _RENDERED[key] = get_template(name).render(values)
+    values = {"request": _Page(context["request"]), "user": context["user"], "csrf_token": CSRF_MARK}
+    html = remembered(
+        _RENDERED, (name, reader_key(context)), lambda: get_template(name).render(values), limit=_RENDERED_LIMIT
+    )
     # The token read as the template reads it (which marks the CSRF cookie as used).
     return mark_safe(
         html.replace(CSRF_MARK, escape(str(token))).replace(PATH_MARK, escape(context["request"].get_full_path()))
