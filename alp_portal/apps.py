@@ -10,11 +10,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import (
+            access,
             checks,  # noqa: F401  (registers the checks)
             logs,
         )
 
         logs.connect()  # the task start/finish lines
+        access.connect()  # a change of someone's access starts a new generation of the kept facts
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -9,14 +9,12 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-# Recovery codes alone are a fallback, not a second factor: TOTP or WebAuthn must be there.
-SECOND_FACTORS = ("totp", "webauthn")
+from .access import access
 
 
 def has_second_factor(user):
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+    """An authenticator app or a security key enrolled (alp_portal/access.py; recovery codes alone are not)."""
+    return access(user).second_factor
 
 
 class StaffMFAMiddleware:

@@ -5,10 +5,13 @@
   countries only;
 - officials: users linked to an `authorities.Official`; they never reach the admin.
 
-Relations are followed by name, so this module imports no app and every app may use it.
+The facts behind them (groups, country offices) are kept between requests by alp_portal/access.py, which
+imports no app either, so that every app may use this module.
 """
 
-REGIONAL_STAFF_GROUP = "Regional staff"
+from .access import REGIONAL_STAFF_GROUP, access
+
+__all__ = ["REGIONAL_STAFF_GROUP", "is_country_staff", "is_regional_staff", "is_staff_member", "staff_countries"]
 
 
 def is_regional_staff(user):
@@ -16,18 +19,14 @@ def is_regional_staff(user):
         return False
     if user.is_superuser:
         return True
-    if not hasattr(user, "_alp_is_regional"):
-        user._alp_is_regional = user.groups.filter(name=REGIONAL_STAFF_GROUP).exists()
-    return user._alp_is_regional
+    return access(user).regional
 
 
 def staff_countries(user):
     """The ISO codes of the countries whose office this staff user belongs to (empty for anyone else)."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return frozenset()
-    if not hasattr(user, "_alp_countries"):
-        user._alp_countries = frozenset(user.country_offices.values_list("country", flat=True))
-    return user._alp_countries
+    return access(user).countries
 
 
 def is_country_staff(user):
