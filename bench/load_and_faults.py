@@ -36,6 +36,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -201,7 +202,7 @@ def summarize(results, seconds):
 def prepare(args):
     """The region, the people whose pages are loaded, a recognition to verify; returns the targets."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.conf import settings
     from django.core.management import call_command
     from django.test.utils import override_settings
 
@@ -213,7 +214,7 @@ def prepare(args):
     Initiative.objects.filter(slug="synthetic-region").update(stage="workshop")  # the Automapeo open
 
     def session_for(user):
-        session = SessionStore()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()  # as the servers read it
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
