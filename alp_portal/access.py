@@ -4,8 +4,7 @@ Every admin page asked the database four times who its reader is: the regional-s
 permissions (the user's and their groups', two joins each) and whether a second factor is enrolled; country office
 staff one time more for their countries. About 4 ms of an admin list's 30 (issue 14). These facts change only
 when an account, a group, a permission, a country office or an authenticator is saved, deleted or linked, so
-they are kept in the shared cache under a generation that every such change replaces, at once and again when
-its transaction commits (a page that read the old rows meanwhile stored them under a generation already gone).
+they are kept in the shared cache under a generation that every such change replaces (alp_portal/generations.py).
 The next page reads them afresh: a role taken away, a permission withdrawn or an authenticator removed takes
 effect as before, on the next page, in every process.
 
@@ -15,15 +14,11 @@ request, and facts are only read for an active staff account. Changes that bypas
 makes them.
 """
 
-import uuid
 from typing import NamedTuple
 
-from django.core.cache import cache
-from django.db import transaction
+from .generations import Generation
 
-GENERATION_KEY = "alp:access:generation"
-# A day at most, whatever happens: a safety net, not the mechanism.
-TIMEOUT = 24 * 60 * 60
+ACCESS = Generation("access")
 
 REGIONAL_STAFF_GROUP = "Regional staff"
 # Recovery codes alone are a fallback, not a second factor: TOTP or WebAuthn must be there.
@@ -42,26 +37,8 @@ def access(user):
     """The access facts of an active staff `user`, kept on the user object for the rest of the request."""
     facts = getattr(user, "_alp_access", None)
     if facts is None:
-        facts = user._alp_access = _cached(user)
+        facts = user._alp_access = ACCESS.kept(f"user:{user.pk}", lambda: _read(user))
         _prime_permissions(user, facts)
-    return facts
-
-
-def _cached(user):
-    key = f"alp:access:user:{user.pk}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        # The cache was emptied (or never held one): whatever it still holds belongs to no generation.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    kept = found.get(key)
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    # Read after the generation: if access changes while this is read, the facts are stored under a
-    # generation that the change has already replaced, and never served.
-    facts = _read(user)
-    cache.set(key, (generation, facts), TIMEOUT)
     return facts
 
 
@@ -94,35 +71,16 @@ def _prime_permissions(user, facts):
             setattr(user, name, set(permissions))
 
 
-def changed(**kwargs):
-    """A change of access somewhere: every access fact kept so far is stale, now and once it is committed."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
-
-
-def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
 def connect():
     """Every change that can alter someone's access facts starts a new generation (AppConfig.ready)."""
     from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import signals
 
     User = get_user_model()
     offices = User._meta.get_field("country_offices")  # by name: alp_portal imports no app (tests/test_layers.py)
-    CountryOffice = offices.related_model
-    for model in (User, Group, Permission, ContentType, CountryOffice, Authenticator):
-        signals.post_save.connect(changed, sender=model, dispatch_uid=f"alp-access-save-{model._meta.label}")
-        signals.post_delete.connect(changed, sender=model, dispatch_uid=f"alp-access-delete-{model._meta.label}")
-    for through in (
-        User.groups.through,
-        User.user_permissions.through,
-        Group.permissions.through,
-        offices.through,
-    ):
-        signals.m2m_changed.connect(changed, sender=through, dispatch_uid=f"alp-access-m2m-{through._meta.label}")
-    signals.post_migrate.connect(changed, dispatch_uid="alp-access-migrate")
+    ACCESS.follow(
+        *(User, Group, Permission, ContentType, offices.related_model, Authenticator),
+        through=(User.groups.through, User.user_permissions.through, Group.permissions.through, offices.through),
+    )

@@ -24,3 +24,11 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False  # "alp_portal" itself is PortalConfig
     default_site = "alp_portal.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()  # every app's admin registered
+        from django.contrib import admin
+
+        from .admin_filters import follow_filtered_models
+
+        follow_filtered_models(admin.site)

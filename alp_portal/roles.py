@@ -1,4 +1,4 @@
-"""Who is asking: the three roles of the portal, read once per request and kept on the user object.
+"""Who is asking: the three roles of the portal, kept on the user object for the request.
 
 - regional staff: staff users in the "Regional staff" group (or superusers); they see everything;
 - country office staff: staff users attached to one or more `authorities.CountryOffice`; they see their

@@ -201,8 +201,8 @@ def summarize(results, seconds):
 
 def prepare(args):
     """The region, the people whose pages are loaded, a recognition to verify; returns the targets."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.management import call_command
     from django.test.utils import override_settings
 

@@ -10,15 +10,25 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from alp_portal.content_language import localized
+from alp_portal.generations import Generation
 from authorities.mixins import official_and_initiative
 from authorities.preferences import time_zone_name
 from certificates.models import Recognition
 from workshops.enums import EventKind, QuestionnaireKind, SubmissionStatus
-from workshops.models import Automapeo, Event, QuestionnaireResponse, Registration
+from workshops.models import Automapeo, Event, QuestionnaireResponse, Registration, Session
 
 from .dissemination import peer_learning, public_home
 from .enums import Stage
-from .models import StageTransition
+from .models import Initiative, StageTransition
+
+# The initiative's events and sessions change only when staff edit them or a cohort is cloned (in the
+# transaction that saves the new initiative): kept until then in the shared cache, one cache read instead of a
+# query on every official's home (alp_portal/generations.py; followed from InitiativeConfig.ready).
+EVENT_SESSIONS = Generation("initiative-event-sessions")
+
+
+def follow_event_sessions():
+    EVENT_SESSIONS.follow(Initiative, Event, Session)
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,10 @@ class EventSessions:
 
     @classmethod
     def of(cls, initiative):
+        return EVENT_SESSIONS.kept(str(initiative.pk), lambda: cls.read(initiative))
+
+    @classmethod
+    def read(cls, initiative):
         return cls(
             tuple(
                 Event.objects.filter(initiative=initiative, kind__in=[EventKind.LAUNCH, EventKind.WORKSHOP])

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from alp_portal import access as access_module
-from alp_portal.access import GENERATION_KEY, access
+from alp_portal.access import ACCESS, access
 from alp_portal.roles import REGIONAL_STAFF_GROUP, is_country_staff, is_regional_staff, staff_countries
 from tests import factories as f
 
@@ -201,10 +201,10 @@ def test_the_generation_changes_again_when_the_change_commits(django_capture_on_
     staff = f.make_country_staff("AR")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         staff.user_permissions.add(Permission.objects.get(codename="view_user"))
-    during = cache.get(GENERATION_KEY)
+    during = cache.get(ACCESS.key)
     for callback in callbacks:
         callback()
-    assert cache.get(GENERATION_KEY) != during
+    assert cache.get(ACCESS.key) != during
 
 
 def test_an_emptied_cache_is_read_again():
@@ -218,7 +218,7 @@ def test_an_emptied_cache_is_read_again():
 
 def test_migrations_start_a_new_generation():
     """New permissions are created in bulk after migrations (no signals): the superuser's set must be read again."""
-    before = cache.get(GENERATION_KEY)
+    before = cache.get(ACCESS.key)
     post_migrate.send(
         sender=apps.get_app_config("alp_portal"),
         app_config=apps.get_app_config("alp_portal"),
@@ -228,7 +228,7 @@ def test_migrations_start_a_new_generation():
         apps=apps,
         plan=[],
     )
-    assert cache.get(GENERATION_KEY) not in (None, before)
+    assert cache.get(ACCESS.key) not in (None, before)
 
 
 def test_the_cache_table_is_created_by_migrate():
@@ -239,3 +239,20 @@ def test_the_cache_table_is_created_by_migrate():
         migration.create_cache_tables(apps, SimpleNamespace(connection=connection))
         migration.create_cache_tables(apps, SimpleNamespace(connection=connection))  # twice: left as it is
     assert table in connection.introspection.table_names()
+
+
+def test_kept_in_the_database_cache_that_every_process_shares():
+    """As in production: the facts and their generation are rows of the cache table, so a change made through one
+    process is seen by every other on its next page."""
+    migration = importlib.import_module("alp_portal.migrations.0002_cache_table")
+    caches = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "alp_cache_shared"}}
+    with override_settings(CACHES=caches):
+        migration.create_cache_tables(apps, SimpleNamespace(connection=connection))
+        staff = f.make_regional_staff()
+        assert is_regional_staff(fresh(staff))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM alp_cache_shared")
+            keys = {row[0] for row in cursor.fetchall()}
+        assert any(key.endswith(ACCESS.key) for key in keys) and any("alp:kept:access:" in key for key in keys)
+        _remove_from_group(staff)
+        assert not is_regional_staff(fresh(staff))

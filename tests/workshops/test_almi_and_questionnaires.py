@@ -110,7 +110,7 @@ def test_almi_page_queries_do_not_grow_with_contributions(client, django_assert_
     for _ in range(count):
         f.make_contribution(official, initiative, objectives=[objective(1), objective(2)])
     client.force_login(official.user)
-    with django_assert_num_queries(6):  # the official and their initiative: one query (issue 14, item 2)
+    with django_assert_num_queries(5):  # the official and their initiative: one query; the session cached (issue 14)
         response = client.get(reverse("almi"))
     assert response.context["count"] == count
 
@@ -120,7 +120,7 @@ def test_almi_edit_page_queries(client, django_assert_num_queries):
     official = f.make_portal_official(initiative)
     contribution = f.make_contribution(official, initiative, objectives=[objective(1), objective(2)])
     client.force_login(official.user)
-    with django_assert_num_queries(6):  # the official and their initiative: one query (issue 14, item 2)
+    with django_assert_num_queries(5):  # the official and their initiative: one query; the session cached (issue 14)
         assert client.get(reverse("almi_edit", args=[contribution.pk])).status_code == 200
 
 
@@ -182,7 +182,7 @@ def test_questionnaire_page_queries(client, django_assert_num_queries, answered)
     if answered:
         QuestionnaireResponse.objects.create(official=official, initiative=initiative, kind="entry", knowledge=3)
     client.force_login(official.user)
-    with django_assert_num_queries(4):  # the official and their initiative: one query (issue 14, item 2)
+    with django_assert_num_queries(3):  # the official and their initiative: one query; the session cached (issue 14)
         assert client.get(reverse("questionnaire", args=["entry"])).status_code == 200
 
 
