@@ -1,5 +1,6 @@
-"""The shared cache's table (settings.CACHES), created with the schema: alp_portal/access.py writes to the cache
-when a migration changes groups or permissions (post_migrate), before anyone could run `createcachetable`."""
+"""The shared cache's table (settings.CACHES), created with the schema: the values kept until their rows change
+(alp_portal/generations.py) start a new generation in the cache after every migration (post_migrate), before
+anyone could run `createcachetable`."""
 
 from django.core.management import call_command
 from django.db import migrations
