@@ -9,9 +9,8 @@ The next page reads them afresh: a role taken away, a permission withdrawn or an
 effect as before, on the next page, in every process.
 
 The user's own row (active, staff, superuser) is not kept: the authentication middleware reads it on every
-request, and facts are only read for an active staff account. Changes that bypass the ORM's signals (raw SQL,
-`QuerySet.update()` on these tables) are not seen until the next change or migration; nothing in the portal
-makes them.
+request, and facts are only read for an active staff account. A writer that bypasses the ORM's signals (raw SQL,
+`QuerySet.update()` on these tables) says so with `generations.written_in_bulk`.
 """
 
 from typing import NamedTuple

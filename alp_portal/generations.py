@@ -5,7 +5,8 @@ replaces, at once (so that the same transaction's next read sees the change) and
 (a value read meanwhile from the old rows was stored under a generation already gone, and is never served).
 Changes are seen through Django's signals: `save()`, `delete()` (a queryset's too), many-to-many `add`,
 `remove`, `set` and `clear`, and migrations. `QuerySet.update()`, `bulk_create()` and raw SQL send none: a
-writer that uses them on followed rows calls `changed()` itself.
+writer that uses them calls `written_in_bulk(Model)`, which starts a new generation of every one that follows
+the model (the writer need not know which do).
 
 Every process reads and replaces the same token, so a change made by one is seen by all on their next read;
 an emptied cache only costs reading again.
@@ -13,6 +14,7 @@ an emptied cache only costs reading again.
 
 import hashlib
 import uuid
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -20,6 +22,16 @@ from django.db.models import signals
 
 # A day at most, whatever happens: a safety net, not the mechanism.
 TIMEOUT = 24 * 60 * 60
+
+# model -> the generations that follow its rows (filled by `Generation.follow`, from the apps' `ready`).
+_FOLLOWERS = defaultdict(set)
+
+
+def written_in_bulk(*models):
+    """Rows of `models` were written without a signal (`QuerySet.update()`, `bulk_create()`, raw SQL): whatever
+    was kept from them is stale."""
+    for generation in {generation for model in models for generation in _FOLLOWERS[model]}:
+        generation.changed()
 
 
 class Generation:
@@ -56,10 +68,12 @@ class Generation:
         """A new generation on every save or deletion of `models`' rows, on every change of the many-to-many
         `through` tables and after migrations (which write permissions and content types in bulk)."""
         for model in models:
+            _FOLLOWERS[model].add(self)
             uid = f"{self.key}:{model._meta.label}"
             signals.post_save.connect(self.changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
             signals.post_delete.connect(self.changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
         for table in through:
+            _FOLLOWERS[table].add(self)
             uid = f"{self.key}:{table._meta.label}:m2m"
             signals.m2m_changed.connect(self.changed, sender=table, weak=False, dispatch_uid=uid)
         signals.post_migrate.connect(self.changed, weak=False, dispatch_uid=f"{self.key}:migrate")

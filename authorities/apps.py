@@ -9,6 +9,10 @@ class AuthoritiesConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_changed
 
+        from .mixins import follow_officials
+
+        follow_officials()  # in every process: a worker's change is seen by the web's next page
+
         email_changed.connect(_official_email_follows, dispatch_uid="authorities.official_email_follows")
 
 

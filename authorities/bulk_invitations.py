@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alp_portal.audit import record
+from alp_portal.generations import written_in_bulk
 
 from .enums import InvitationStatus
 from .models import Invitation, link_token, new_invitation_nonce, token_digest
@@ -106,6 +107,7 @@ def invite_officials(*, officials, initiative, by):
             )
         )
     created = Invitation.objects.bulk_create(invitations)
+    written_in_bulk(Invitation)
     if created:
         record(event="bulk-invitation", by=by, obj=initiative, count=len(created))
         pks = [invitation.pk for invitation in created]

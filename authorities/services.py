@@ -13,6 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from alp_portal import audit
+from alp_portal.generations import written_in_bulk
 from alp_portal.roles import is_regional_staff
 
 from .enums import ExportKind, InvitationStatus
@@ -241,6 +242,7 @@ def update_profile(
         official.save(update_fields=[*PROFILE_FIELDS, "updated"])
         if official.user_id:
             get_user_model().objects.filter(pk=official.user_id).update(first_name=first_name, last_name=last_name)
+            written_in_bulk(get_user_model())
     return official
 
 
@@ -256,6 +258,7 @@ def sync_official_email(*, user, email):
         official.email = email
         official.save(update_fields=["email", "updated"])
         get_user_model().objects.filter(pk=user.pk).update(email=email, username=email.lower())
+        written_in_bulk(get_user_model())
     return official
 
 
@@ -295,6 +298,7 @@ def import_mapping(*, plan, by=None, file_name=""):
             if model is Official:
                 fill_time_zones(created)
             model.objects.bulk_create(created)
+            written_in_bulk(model)
             stored = model.objects.in_bulk([pk for _values, pk, _row in updated])
             changed, names = [], set()
             for values, pk, _row in updated:
@@ -381,6 +385,7 @@ def _create_new_governments(governments, rows):
     stored = LocalGovernment.objects.bulk_create(
         [LocalGovernment(name=g.name, region=g.region, country=g.country) for g in governments]
     )
+    written_in_bulk(LocalGovernment)
     for government, row in zip(governments, stored, strict=True):
         government.pk = row.pk
     for values, _pk, _row in rows:
@@ -445,6 +450,7 @@ def update_each(model, instances, names):
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    written_in_bulk(model)
 
 
 # Mapping imports waiting for confirmation

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from alp_portal.generations import written_in_bulk
+
 from .models import Invitation
 
 
@@ -16,6 +18,7 @@ def mark_emailed(invitations):
     if invitations:
         links = reduce(or_, (Q(pk=i.pk, token_nonce=i.token_nonce) for i in invitations))
         Invitation.objects.filter(links).update(emailed_at=timezone.now())
+        written_in_bulk(Invitation)
 
 
 @task

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from alp_portal.audit import record
+from alp_portal.generations import written_in_bulk
 from workshops.enums import EventKind
 from workshops.models import AgendaItem, Event, Session
 
@@ -170,6 +171,7 @@ def clone_initiative(*, source, name, year, region, launch_date, by):
         [copy_of(s, initiative=new, last_emailed_at=None, exclude=("initiative",)) for s in plan.stakeholders]
     )
     Resource.objects.bulk_create([copy_of(r, initiative=new, exclude=("initiative",)) for r in plan.resources])
+    written_in_bulk(Event, Session, AgendaItem, Stakeholder, Resource)
     record(event="cloned", by=by, obj=new, source=source.name, events=len(events), sessions=len(sessions))
     return new
 

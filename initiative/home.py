@@ -207,7 +207,7 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get(self, request, *args, **kwargs):
-        self.official, self.initiative = official_and_initiative(request.user)
+        self.official, self.initiative = official_and_initiative(request.user, kept=True)  # the home only reads
         if self.official is not None:
             self.template_name = "home_official.html"
         return super().get(request, *args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from authorities.mixins import OfficialRequiredMixin, official_and_initiative
+from authorities.mixins import OfficialRequiredMixin, official_and_initiative, reads_only
 from authorities.preferences import time_zone_name
 from initiative.models import GuidingPrinciple, Objective
 
@@ -65,7 +65,7 @@ class OfficialPortalMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.official, self.initiative = official_and_initiative(request.user)
+        self.official, self.initiative = official_and_initiative(request.user, kept=reads_only(request))
         if self.official is None:
             raise Http404("Not an official.")
         if self.initiative is None:
