@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 from django_countries.fields import CountryField
 
+from .admin_reads import KeptCountPaginator, kept_read
 from .models import AuditEntry
 from .roles import is_country_staff, is_regional_staff, is_staff_member, staff_countries
 
@@ -121,7 +122,9 @@ class PageByIdsChangeList(ChangeList):
         super().get_results(request)
         # On every page, not only deep ones: a list costs the same queries with one page of rows or many.
         if not self.list_editable:
-            ids = list(self.result_list.values_list("pk", flat=True))
+            # At most a page (or "show all"'s most) whatever the count said: the count may be kept (admin_reads.py).
+            limit = self.list_max_show_all if self.show_all else self.list_per_page
+            ids = list(self.result_list.values_list("pk", flat=True)[:limit])
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             rows = self.queryset.filter(pk__in=ids).order_by()
             if self.model_admin.list_only:
@@ -153,6 +156,13 @@ class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     # cost a query per row: tests/test_admin_queries.py counts them with one row and with many.
     list_only = None
     show_full_result_count = False  # saves a COUNT over the whole table on every filtered page
+    # The list's count kept until a table it reads changes (alp_portal/admin_reads.py): for the busiest lists,
+    # whose writers all announce their bulk writes.
+    keep_counts = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = KeptCountPaginator if self.keep_counts else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_changelist(self, request, **kwargs):
         return PageByIdsChangeList
@@ -259,7 +269,8 @@ class CountryListFilter(admin.SimpleListFilter):
         # The countries are read from the model that holds the column (the local governments, say), in the
         # user's scope: not a DISTINCT over every row of the list joined up to it.
         field = get_fields_from_path(model_admin.model, self.field_path)[-1]
-        codes = scoped(field.model, request.user).order_by().values_list(field.name, flat=True).distinct()
+        query = scoped(field.model, request.user).order_by().values_list(field.name, flat=True).distinct()
+        codes = kept_read(query, lambda: list(query))  # until a government changes (alp_portal/admin_reads.py)
         return sorted(((code, all_countries.name(code)) for code in codes if code), key=lambda item: str(item[1]))
 
     def queryset(self, request, queryset):

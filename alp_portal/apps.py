@@ -30,5 +30,7 @@ class PortalAdminConfig(admin_apps.AdminConfig):
         from django.contrib import admin
 
         from .admin_filters import follow_filtered_models
+        from .admin_reads import follow_listed_models
 
         follow_filtered_models(admin.site)
+        follow_listed_models(admin.site)

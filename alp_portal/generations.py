@@ -30,7 +30,7 @@ _FOLLOWERS = defaultdict(set)
 def written_in_bulk(*models):
     """Rows of `models` were written without a signal (`QuerySet.update()`, `bulk_create()`, raw SQL): whatever
     was kept from them is stale."""
-    for generation in {generation for model in models for generation in _FOLLOWERS[model]}:
+    for generation in {generation for model in models for generation in _FOLLOWERS.get(model, ())}:
         generation.changed()
 
 

@@ -46,6 +46,7 @@ class LocalGovernmentAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
     resource_classes = [LocalGovernmentResource]
     import_kind = "local_governments"
     country_staff_can_edit = True
+    keep_counts = True
     list_display = ["name", "country", "region", "kind", "criteria_count"]
     list_filter = [
         country_filter("country"),
@@ -77,6 +78,7 @@ class OfficialAdmin(MappingImportMixin, ScopedExportMixin, ScopedAdmin):
     resource_classes = [OfficialResource]
     import_kind = "officials"
     country_staff_can_edit = True
+    keep_counts = True
     list_display = [
         "full_name",
         "position",

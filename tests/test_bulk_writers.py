@@ -15,8 +15,8 @@ BULK = {"update", "bulk_create", "bulk_update"}
 
 
 def followed_names():
-    names = {model.__name__ for model in _FOLLOWERS}
-    if get_user_model() in _FOLLOWERS:
+    names = {model.__name__ for model, generations in _FOLLOWERS.items() if generations}
+    if _FOLLOWERS.get(get_user_model()):
         names.add("get_user_model")
     return names
 

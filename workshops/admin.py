@@ -337,6 +337,7 @@ class RegistrationAdmin(ScopedAdmin):
 class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
     resource_classes = [AttendanceResource]
     change_list_template = "admin/workshops/attendance/change_list.html"
+    keep_counts = True
     list_display = ["official", "session", "status", "attended_minutes", "source", "confirmed_by"]
     list_select_related = ["official", "session__event", "confirmed_by"]
     # Not the event's description and translations, nor the other fields of the official and the session: a

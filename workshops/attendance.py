@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from alp_portal import audit
+from alp_portal.generations import written_in_bulk
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
@@ -290,6 +291,7 @@ def confirm_attendance_import(*, attendance_import, decisions, by):
         Attendance.objects.bulk_update(
             to_update, ["status", "seconds", "source", "source_reference", "confirmed_by", "confirmed_at", "updated"]
         )
+        written_in_bulk(Attendance)
         for row in locked.rows:
             row["decision"] = decisions.get(row["n"])
         locked.status = ImportStatus.CONFIRMED
@@ -400,6 +402,7 @@ def record_attendance(*, session, statuses, by):
                 to_update.append(current)
         Attendance.objects.bulk_create(to_create)
         Attendance.objects.bulk_update(to_update, ["status", "source", "confirmed_by", "confirmed_at", "updated"])
+        written_in_bulk(Attendance)
     return len(to_create) + len(to_update)
 
 

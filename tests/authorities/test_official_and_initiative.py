@@ -1,10 +1,13 @@
 """Who is asking on an official's page (authorities.mixins.official_and_initiative): the official and the
 initiative they take part in now, read together."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -196,3 +199,11 @@ def test_the_mail_worker_marking_invitations_e_mailed_announces_it():
     token = cache.get(OFFICIALS.key)
     mark_emailed([official.invitations.get()])
     assert cache.get(OFFICIALS.key) != token
+
+
+def test_forget_kept_values_after_rows_changed_by_hand():
+    official, initiative = invited_official()
+    kept(official.user)
+    Initiative.objects.filter(pk=initiative.pk).update(stage="dissemination")  # as in psql
+    call_command("forget_kept_values", stdout=StringIO())
+    assert kept(official.user)[1].stage == "dissemination"

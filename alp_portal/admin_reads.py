@@ -1,0 +1,79 @@
+"""What the admin's busiest lists count and offer on every page, kept until a table it read changes.
+
+Every page of the officials, local governments and attendance lists counted its rows (for the paginator) and
+read the countries its country filter offers: two queries that PostgreSQL planned and ran each time, about 2 ms
+of the database's time and 1 ms of Python a page on the 2,000-government region, on the two cores the web
+processes share with it (bench/page_load.py, issue 14). A list that declares `keep_counts` keeps its count, and
+every country filter its countries, under a generation (alp_portal/generations.py) that follows the models of
+those lists and of every path their filters and searches take, found once the admin is loaded
+(`follow_listed_models`, from the admin's AppConfig.ready, in every process).
+
+A value is kept under the query's own SQL and parameters: each reader's scope, each filter and each search has
+its own, and no reader is ever given another's. A query that reads a table not followed (a scope or a filter
+through a model no list declares) is run as before.
+"""
+
+import re
+
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from .generations import Generation
+
+READS = Generation("admin-reads")
+_tables = set()
+
+# Every table a compiled query reads, its subqueries' too: Django quotes each name after FROM or JOIN.
+_TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
+
+
+def kept_read(queryset, read):
+    """`read()` (a count or the rows of `queryset`), kept while no table `queryset` reads changes."""
+    query = queryset.query.clone()
+    query.clear_ordering(force=True)
+    query.select_related = False
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    if not _tables.issuperset(_TABLE.findall(sql)):
+        return read()
+    return READS.kept(f"{queryset.db}:{sql}:{params!r}", read)
+
+
+class KeptCountPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return kept_read(self.object_list, lambda: Paginator.count.func(self))
+
+
+def follow_listed_models(site):
+    """Follow the model of every list of `site` that keeps its counts and the models on the paths of its filters
+    and searches, and the model that holds the column of every country filter."""
+    from .admin import CountryListFilter
+
+    models = set()
+    for model, model_admin in site._registry.items():
+        for entry in model_admin.list_filter:
+            if isinstance(entry, type) and issubclass(entry, CountryListFilter):
+                models.add(get_fields_from_path(model, entry.field_path)[-1].model)  # what its choices read
+        if not getattr(model_admin, "keep_counts", False):
+            continue
+        models.add(model)
+        paths = [entry[0] if isinstance(entry, (list, tuple)) else entry for entry in model_admin.list_filter]
+        paths += [getattr(entry, "field_path", None) for entry in model_admin.list_filter]
+        paths += [name.lstrip("^=@") for name in model_admin.search_fields]
+        for path in paths:
+            if isinstance(path, str):
+                models |= models_on_path(model, path)
+    for model in models:
+        _tables.add(model._meta.db_table)
+    READS.follow(*models)
+
+
+def models_on_path(model, path):
+    """The models a lookup path such as `official__local_government__country` goes through, `model` included."""
+    try:
+        fields = get_fields_from_path(model, path)
+    except (FieldDoesNotExist, NotRelationField):
+        return {model}
+    return {model, *(field.related_model for field in fields if field.is_relation and field.related_model)}

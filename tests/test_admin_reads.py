@@ -1,0 +1,121 @@
+"""The counts and country choices of the busiest admin lists, kept until a table they read changes
+(alp_portal/admin_reads.py, issue 14): read once, never another reader's, read again after any change."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from alp_portal.admin import CountryListFilter
+from alp_portal.admin_reads import kept_read
+from alp_portal.models import AuditEntry
+from authorities.models import LocalGovernment, Official
+from tests import factories as f
+from tests.test_admin_scoping import world  # noqa: F401  (the fixture)
+from workshops.attendance import record_attendance
+from workshops.enums import AttendanceStatus
+from workshops.models import Attendance
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["admin:workshops_attendance_changelist", "admin:authorities_official_changelist"]
+
+
+def page(client, name, query=""):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(name) + query)
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    counted = any("COUNT(" in q for q in sql)
+    countries = any('SELECT DISTINCT "authorities_localgovernment"."country"' in q for q in sql)
+    cl = response.context["cl"]
+    choices = next(spec for spec in cl.filter_specs if isinstance(spec, CountryListFilter)).lookup_choices
+    return cl.result_count, [code for code, _name in choices], counted, countries
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_the_second_page_counts_nothing_and_reads_no_country(client, world, name):  # noqa: F811
+    client.force_login(world["regional"])
+    first = page(client, name)
+    again = page(client, name)
+    assert first[2:] == (True, True) and again[2:] == (False, False)
+    assert first[:2] == again[:2] and again[1] == ["AR", "BR"]
+
+
+def test_each_reader_has_their_own_count_and_countries(client, world):  # noqa: F811
+    name = "admin:workshops_attendance_changelist"
+    seen = {}
+    for role in ("regional", "country_x", "country_y", "regional", "country_x"):
+        client.force_login(world["users"][role])
+        seen.setdefault(role, []).append(page(client, name)[:2])
+    assert seen["regional"] == [(2, ["AR", "BR"])] * 2
+    assert seen["country_x"] == [(1, ["AR"])] * 2
+    assert seen["country_y"] == [(1, ["BR"])]
+    # A filter and a search are counted on their own too.
+    client.force_login(world["regional"])
+    assert page(client, name, "?country=BR")[0] == 1
+    assert page(client, name, "?q=nobody")[0] == 0
+    assert page(client, name)[0] == 2
+
+
+def test_attendance_recorded_in_bulk_is_counted_on_the_next_page(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    name = "admin:workshops_attendance_changelist"
+    assert page(client, name)[0] == 2
+    newcomer = f.make_official(world["a"]["localgovernment"])
+    Attendance.objects.filter(pk=world["a"]["attendance"].pk).delete()
+    assert page(client, name)[0] == 1
+    record_attendance(
+        session=world["session"],
+        statuses={newcomer.pk: AttendanceStatus.PRESENT, world["a"]["official"].pk: AttendanceStatus.PRESENT},
+        by=world["regional"],
+    )  # bulk_create: announced
+    assert page(client, name)[0] == 3
+
+
+def test_a_government_moved_or_deleted_is_seen_on_the_next_page(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    name = "admin:authorities_official_changelist"
+    count, countries, *_ = page(client, name)
+    assert countries == ["AR", "BR"]
+    government = world["b"]["localgovernment"]
+    government.country = "CL"
+    government.save()
+    assert page(client, name)[1] == ["AR", "CL"]
+    newcomer = f.make_official(world["a"]["localgovernment"])
+    assert page(client, name)[0] == count + 1
+    newcomer.delete()
+    assert page(client, name)[0] == count
+
+
+def test_a_read_through_a_table_not_followed_is_not_kept(world):  # noqa: F811
+    reads = []
+    entries = AuditEntry.objects.all()
+    for _ in range(2):
+        kept_read(entries, lambda: reads.append(1) or entries.count())
+    assert len(reads) == 2
+    governments = LocalGovernment.objects.all()
+    for _ in range(2):
+        kept_read(governments, lambda: reads.append(1) or governments.count())
+    assert len(reads) == 3  # the followed table: read once
+    # A subquery on a table that is not followed counts: not kept.
+    recognized = LocalGovernment.objects.filter(pk__in=world["a"]["recognition"].__class__.objects.values("official"))
+    for _ in range(2):
+        kept_read(recognized, lambda: reads.append(1) or recognized.count())
+    assert len(reads) == 5
+
+
+def test_a_stale_count_never_shows_more_than_a_page(client, world):  # noqa: F811
+    """Rows written without announcing them (raw SQL, say) leave the count stale: the page still shows at most
+    one page of rows, not every row the count did not expect."""
+    client.force_login(world["regional"])
+    name = "admin:authorities_official_changelist"
+    assert page(client, name)[0] == 2
+    government = world["a"]["localgovernment"]
+    Official.objects.bulk_create(
+        Official(first_name=f"N{i}", last_name="Ruiz", email=f"n{i}@example.org", local_government=government)
+        for i in range(60)
+    )  # not announced
+    response = client.get(reverse(name))
+    assert response.context["cl"].result_count == 2
+    assert len(response.context["cl"].result_list) == 50
