@@ -207,3 +207,14 @@ def test_forget_kept_values_after_rows_changed_by_hand():
     Initiative.objects.filter(pk=initiative.pk).update(stage="dissemination")  # as in psql
     call_command("forget_kept_values", stdout=StringIO())
     assert kept(official.user)[1].stage == "dissemination"
+
+
+def test_each_user_is_given_their_own_official_never_anothers(client):
+    initiative = f.make_initiative(year=2025, stage="workshop")
+    ana = f.make_portal_official(initiative, f.make_government("AR", name="Rosario"), first_name="Ana")
+    joao = f.make_portal_official(initiative, f.make_government("BR", name="Curitiba"), first_name="João")
+    for official, other in [(ana, joao), (joao, ana), (ana, joao), (joao, ana)]:
+        client.force_login(official.user)
+        page = client.get(reverse("home")).content.decode()
+        assert official.local_government.name in page and other.local_government.name not in page
+        assert kept(get_user_model().objects.get(pk=official.user.pk))[0] == official
