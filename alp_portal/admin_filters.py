@@ -20,14 +20,13 @@ from django.utils.translation import get_language
 from .generations import Generation
 
 CHOICES = Generation("admin-filter-choices")
-_followed = set()
 
 
 class KeptRelatedFieldListFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         read = super().field_choices
         limit = getattr(getattr(field, "remote_field", None), "limit_choices_to", None)
-        if field.related_model not in _followed or callable(limit):
+        if field.related_model not in CHOICES.models or callable(limit):
             return read(field, request, model_admin)
         ordering = self.field_admin_ordering(field, request, model_admin)
         key = f"{field.model._meta.label}.{field.name}:{ordering}:{get_language()}"
@@ -51,5 +50,4 @@ def follow_filtered_models(site):
             except (FieldDoesNotExist, NotRelationField):
                 continue
             if field.is_relation and field.related_model is not None:
-                _followed.add(field.related_model)
                 CHOICES.follow(field.related_model)

@@ -23,7 +23,6 @@ from django.utils.functional import cached_property
 from .generations import Generation
 
 READS = Generation("admin-reads")
-_tables = set()
 
 # Every table a compiled query reads, its subqueries' too: Django quotes each name after FROM or JOIN.
 _TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
@@ -35,7 +34,7 @@ def kept_read(queryset, read):
     query.clear_ordering(force=True)
     query.select_related = False
     sql, params = query.get_compiler(queryset.db).as_sql()
-    if not _tables.issuperset(_TABLE.findall(sql)):
+    if not {model._meta.db_table for model in READS.models}.issuperset(_TABLE.findall(sql)):
         return read()
     return READS.kept(f"{queryset.db}:{sql}:{params!r}", read)
 
@@ -65,8 +64,6 @@ def follow_listed_models(site):
         for path in paths:
             if isinstance(path, str):
                 models |= models_on_path(model, path)
-    for model in models:
-        _tables.add(model._meta.db_table)
     READS.follow(*models)
 
 

@@ -34,10 +34,17 @@ def written_in_bulk(*models):
         generation.changed()
 
 
+def everything_written():
+    """Rows of any model may have changed (a bulk load, an edit by hand in psql): nothing kept is to be trusted."""
+    for generation in {generation for generations in _FOLLOWERS.values() for generation in generations}:
+        generation.changed()
+
+
 class Generation:
     def __init__(self, name):
         self.name = name
         self.key = f"alp:generation:{name}"
+        self.models = set()  # the models whose rows it follows (`follow`)
 
     def kept(self, key, read):
         """`read()`, kept under `key` (any text) until the next change this generation follows."""
@@ -69,6 +76,7 @@ class Generation:
         `through` tables and after migrations (which write permissions and content types in bulk)."""
         for model in models:
             _FOLLOWERS[model].add(self)
+            self.models.add(model)
             uid = f"{self.key}:{model._meta.label}"
             signals.post_save.connect(self.changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
             signals.post_delete.connect(self.changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")

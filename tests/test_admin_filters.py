@@ -47,7 +47,7 @@ def test_every_relation_filter_is_kept_and_its_model_followed():
         request.user = f.make_user(is_staff=True, is_superuser=True)
         spec = admin.FieldListFilter.create(field, request, {}, model, model_admin, field_path=path)
         assert type(spec) is KeptRelatedFieldListFilter, (model, path)
-        assert field.related_model in admin_filters._followed
+        assert field.related_model in admin_filters.CHOICES.models
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
@@ -118,7 +118,7 @@ def test_a_cloned_cohorts_events_are_in_the_filters(client):
 
 
 def test_filters_on_unfollowed_models_read_as_django_does(monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(admin_filters, "_followed", set())
+    monkeypatch.setattr(admin_filters.CHOICES, "models", set())
     field = Attendance._meta.get_field("session").related_model._meta.get_field("event")
     request = RequestFactory().get("/")
     request.user = f.make_user(is_staff=True, is_superuser=True)

@@ -4,13 +4,12 @@ every change page loads with a fixed number of queries."""
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alp_portal.generations import written_in_bulk
+from alp_portal.generations import everything_written
 from authorities.models import CountryOffice, Invitation, LocalGovernment, Official
 from certificates.enums import RecognitionKind
 from certificates.models import EligibilityOverride, Recognition
@@ -64,7 +63,7 @@ def add_rows(model, w, count):
     """Add `count` rows of `model`, visible to regional staff and to the country office of Argentina, in bulk as
     a bulk writer does: announced (alp_portal/generations.py)."""
     _add_rows(model, w, count)
-    written_in_bulk(*apps.get_models(include_auto_created=True))
+    everything_written()
 
 
 def _add_rows(model, w, count):

@@ -17,13 +17,12 @@ import unicodedata
 from datetime import datetime
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from alp_portal.generations import written_in_bulk
+from alp_portal.generations import everything_written
 from authorities.enums import Gender, GovernmentKind, InvitationStatus
 from authorities.models import Invitation, LocalGovernment, Official
 from certificates.models import Recognition
@@ -86,7 +85,7 @@ class Command(BaseCommand):
                 self.stdout.write("Deleted the previous synthetic region.")
             generator = RegionGenerator(governments, seed)
             generator.generate()
-            written_in_bulk(*apps.get_models(include_auto_created=True))  # it creates rows in bulk
+            everything_written()  # it creates rows in bulk
         elapsed = clock.perf_counter() - started
         counts = ", ".join(f"{value} {name}" for name, value in generator.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Created the synthetic region “{SLUG}” in {elapsed:.1f} s: {counts}."))

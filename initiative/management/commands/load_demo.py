@@ -24,7 +24,6 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -34,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from alp_portal.generations import written_in_bulk
+from alp_portal.generations import everything_written
 from alp_portal.roles import REGIONAL_STAFF_GROUP
 from authorities.enums import InvitationStatus
 from authorities.models import CountryOffice, Invitation, LocalGovernment, Official
@@ -96,7 +95,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted the demo initiative “{existing}” and its rows.")
             loader = DemoLoader(data)
             initiative = loader.load()
-            written_in_bulk(*apps.get_models(include_auto_created=True))  # it creates and updates rows in bulk
+            everything_written()  # it creates and updates rows in bulk
         self.summary(initiative, loader.accounts)
 
     def summary(self, initiative, accounts):
