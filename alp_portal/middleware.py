@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from .access import access
+from .generations import reading_ahead, reads_only
 
 
 def has_second_factor(user):
@@ -58,3 +59,19 @@ class PrivateResponseMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class ReadAheadMiddleware:
+    """A page that only reads fetches the kept values it will likely read in one round trip to the cache
+    (alp_portal/generations.py): those the same reader's last visit to the same address read. Without a session
+    cookie the reader is anonymous and the session is not opened (public pages keep their caching)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not reads_only(request):
+            return self.get_response(request)
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+        with reading_ahead((request.user.pk if signed_in else None, request.path)):
+            return self.get_response(request)

@@ -3,7 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 
-from alp_portal.generations import Generation
+from alp_portal.generations import Generation, reads_only
 
 from .models import Invitation, LocalGovernment, Official
 from .queries import current_invitations
@@ -48,11 +48,6 @@ def _read_official_and_initiative(user):
     if invitation is None:
         return Official.objects.select_related("local_government").filter(user=user).first(), None
     return invitation.official, invitation.initiative
-
-
-def reads_only(request):
-    """Whether `request` only reads (GET, HEAD): such a page may be served from values kept in the cache."""
-    return request.method in ("GET", "HEAD")
 
 
 class OfficialRequiredMixin(LoginRequiredMixin):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from authorities.mixins import OfficialRequiredMixin, official_and_initiative, reads_only
+from alp_portal.generations import reads_only
+from authorities.mixins import OfficialRequiredMixin, official_and_initiative
 from authorities.preferences import time_zone_name
 from initiative.models import GuidingPrinciple, Objective
 
