@@ -139,7 +139,10 @@ class Column:
                 pass  # a user's password hash: Django's own way
             elif getattr(field, "flatchoices", None):
                 with contextlib.suppress(TypeError):  # list-like choices: Django's own way
-                    self._choices = dict(field.flatchoices)
+                    # Lazy labels translated once per list, not once per cell (the language is the list's).
+                    self._choices = {
+                        value: str(label) if isinstance(label, Promise) else label for value, label in field.flatchoices
+                    }
             else:
                 self._plain_boolean = isinstance(field, models.BooleanField)
         if self._choices is not None:
