@@ -69,10 +69,11 @@ def reads_only(request):
 
 
 @contextmanager
-def reading_ahead(kind):
+def reading_ahead(kind, also=()):
     """Within: the entries the last request of `kind` (any hashable) read are fetched at once, and `kept` reads
-    them from there. For requests that only read; a write during it still drops what was fetched."""
-    ahead = _Ahead(_LEARNT.get(kind, ()))
+    them from there; with them the cache keys `also` (the session's), for `fetched_ahead`. For requests that only
+    read; a write during it still drops what was fetched."""
+    ahead = _Ahead((*also, *_LEARNT.get(kind, ())))
     token = _AHEAD.set(ahead)
     try:
         yield
@@ -82,6 +83,14 @@ def reading_ahead(kind):
             if len(_LEARNT) >= _LEARNT_LIMIT:
                 _LEARNT.clear()
             _LEARNT[kind] = tuple(ahead.read)
+
+
+def fetched_ahead(key):
+    """(whether the request fetched the cache's `key` ahead, its value then: None if the cache had none)."""
+    ahead = _AHEAD.get()
+    if ahead is None or key not in ahead.fetched:
+        return False, None
+    return True, ahead.values.get(key)
 
 
 def _get_many(keys):

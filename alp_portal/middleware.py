@@ -2,8 +2,11 @@
 is sent to set one up first (allauth's MFA pages, where they choose either). The admin's login itself goes
 through allauth (`secure_admin_login` in urls.py), so its rate limits and MFA stage apply there too."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -62,16 +65,25 @@ class PrivateResponseMiddleware:
 
 
 class ReadAheadMiddleware:
-    """A page that only reads fetches the kept values it will likely read in one round trip to the cache
-    (alp_portal/generations.py): those the same reader's last visit to the same address read. Without a session
-    cookie the reader is anonymous and the session is not opened (public pages keep their caching)."""
+    """A page that only reads fetches its session and the kept values it will likely read in one round trip to
+    the cache (alp_portal/generations.py, alp_portal/sessions.py): those the same session's last visit to the
+    same address read. Nothing is read for a visitor without a session cookie (public pages keep their caching)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.sessions_fetched = (
+            settings.SESSION_ENGINE == "alp_portal.sessions" and settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS
+        )
 
     def __call__(self, request):
         if not reads_only(request):
             return self.get_response(request)
-        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
-        with reading_ahead((request.user.pk if signed_in else None, request.path)):
+        session = request.session
+        if session.session_key is None:
+            kind, also = (None, request.path), ()
+        else:
+            # The learnt keys are the session's; kept under a digest, not the session's own key.
+            kind = (hashlib.blake2b(session.session_key.encode(), digest_size=16).digest(), request.path)
+            also = (session.cache_key,) if self.sessions_fetched else ()
+        with reading_ahead(kind, also):
             return self.get_response(request)

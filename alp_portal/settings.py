@@ -64,11 +64,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alp_portal.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "alp_portal.middleware.ReadAheadMiddleware",  # with the session's key, before anything reads the session
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "alp_portal.middleware.ReadAheadMiddleware",  # after the reader is known, before anything reads a kept value
     "alp_portal.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,7 +115,7 @@ CACHES = {
 # Sessions written to the database and kept in the cache: read on every signed-in page, where one plain cache
 # read costs less than the ORM's query (0.7-1.7 ms a page, issue 14); a session the cache dropped is read back
 # from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "alp_portal.sessions"  # Django's cached_db, read ahead
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

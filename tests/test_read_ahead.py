@@ -114,3 +114,58 @@ def test_the_attendance_list_reads_its_kept_values_at_once_on_the_next_visit(cli
     counted.get_many_calls = 0
     client.post(url, {})  # a page that writes reads as before
     assert counted.get_many_calls > 1
+
+
+@pytest.fixture
+def session_loads(monkeypatch):
+    """How many times a session was read as Django reads it (the cache, then the database)."""
+    from django.contrib.sessions.backends import cached_db
+
+    calls = []
+    djangos = cached_db.SessionStore.load
+    monkeypatch.setattr(cached_db.SessionStore, "load", lambda self: calls.append(1) or djangos(self))
+    return calls
+
+
+def test_a_page_that_only_reads_takes_its_session_from_the_round_trip(client, counted, session_loads):
+    from tests.factories import make_regional_staff
+
+    client.force_login(make_regional_staff())
+    url = reverse("admin:workshops_attendance_changelist")
+    assert client.get(url).status_code == 200
+    session_loads.clear()
+    counted.get_many_calls = 0
+    assert client.get(url).status_code == 200
+    assert not session_loads and counted.get_many_calls == 1
+    client.post(url, {})
+    assert len(session_loads) == 1
+
+
+def test_a_session_the_cache_dropped_is_read_from_the_database(client, session_loads):
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
+
+    from tests.factories import make_regional_staff
+
+    client.force_login(make_regional_staff())
+    url = reverse("admin:workshops_attendance_changelist")
+    cache.delete(KEY_PREFIX + client.session.session_key)
+    session_loads.clear()
+    response = client.get(url)
+    assert response.status_code == 200 and response.context["user"].is_authenticated
+    assert len(session_loads) == 1
+
+
+def test_a_session_ended_elsewhere_is_not_served_from_the_round_trip(client):
+    from django.test import Client
+
+    from tests.factories import make_regional_staff
+
+    client.force_login(make_regional_staff())
+    url = reverse("admin:workshops_attendance_changelist")
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # learnt
+    stolen = Client()
+    stolen.cookies = client.cookies.__class__(client.cookies)  # the same cookie, elsewhere
+    client.post(reverse("account_logout"))
+    assert stolen.get(url).status_code == 302  # to the login page
