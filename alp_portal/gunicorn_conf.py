@@ -6,6 +6,7 @@ lets the old ones finish their requests (up to GUNICORN_GRACEFUL_TIMEOUT seconds
 exits. Workers are also replaced after GUNICORN_MAX_REQUESTS requests, so that memory cannot creep.
 """
 
+import gc
 import os
 
 from alp_portal.env import env_bool, env_int, env_str
@@ -38,3 +39,11 @@ loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 # the same machine would take it over: off unless asked for.
 control_socket_disable = not env_bool("GUNICORN_CONTROL_SOCKET", False)
 proc_name = env_str("GUNICORN_PROC_NAME", "alp-portal")
+
+
+def post_worker_init(worker):
+    """The application is loaded: its modules, classes, URL patterns and templates live as long as the worker.
+    Frozen, they are left out of the garbage collector's full passes, which walked all 170,000 of them a few times
+    a second under load: about 0.5 ms of the attendance list's 15 ms (issue 14). What requests allocate is
+    collected as before."""
+    gc.freeze()
