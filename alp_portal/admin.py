@@ -124,13 +124,17 @@ class PageByIdsChangeList(ChangeList):
         if not self.list_editable:
             # At most a page (or "show all"'s most) whatever the count said: the count may be kept (admin_reads.py).
             limit = self.list_max_show_all if self.show_all else self.list_per_page
-            ids = list(self.result_list.values_list("pk", flat=True)[:limit])
+            page = self.result_list.values_list("pk", flat=True)[:limit]
+            # Kept as the list's count is, for the lists that keep it (admin_reads.py).
+            keep = self.model_admin.keep_counts
+            ids = kept_read(page, lambda: list(page), ordered=True) if keep else list(page)
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             rows = self.queryset.filter(pk__in=ids).order_by()
             if self.model_admin.list_only:
                 rows = rows.only(*self.model_admin.list_only)
             by_id = {row.pk: row for row in rows}
-            self.result_list = [by_id[pk] for pk in ids]
+            # A row deleted behind the ORM's back since its page was kept is left out, not an error.
+            self.result_list = [by_id[pk] for pk in ids if pk in by_id]
 
     @cached_property
     def _change_url(self):

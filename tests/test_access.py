@@ -44,8 +44,9 @@ def test_the_second_admin_page_reads_no_role_permission_or_authenticator(client)
         assert client.get("/admin/authorities/official/").status_code == 200
     assert len(access_queries(first.captured_queries)) == 5  # group, offices, two permission reads, authenticator
     assert access_queries(second.captured_queries) == []
-    # Five fewer, and two more the officials list keeps: its count and its countries (alp_portal/admin_reads.py).
-    assert len(second.captured_queries) == len(first.captured_queries) - 5 - 2
+    # Five fewer, and three more the officials list keeps: its count, its countries and its page's ids
+    # (alp_portal/admin_reads.py).
+    assert len(second.captured_queries) == len(first.captured_queries) - 5 - 3
 
 
 def test_facts_are_what_the_database_says():

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from alp_portal.admin import CountryListFilter
 from alp_portal.admin_reads import kept_read
+from alp_portal.generations import written_in_bulk
 from alp_portal.models import AuditEntry
 from authorities.models import LocalGovernment, Official
 from tests import factories as f
@@ -106,8 +107,9 @@ def test_a_read_through_a_table_not_followed_is_not_kept(world):  # noqa: F811
 
 
 def test_a_stale_count_never_shows_more_than_a_page(client, world):  # noqa: F811
-    """Rows written without announcing them (raw SQL, say) leave the count stale: the page still shows at most
-    one page of rows, not every row the count did not expect."""
+    """Rows written without announcing them (raw SQL, say) leave the count and the kept pages stale: a page whose
+    ids are read afresh under the stale count still shows at most one page of rows, not every row the count did
+    not expect; once the writer announces them, every page is read again."""
     client.force_login(world["regional"])
     name = "admin:authorities_official_changelist"
     assert page(client, name)[0] == 2
@@ -116,6 +118,32 @@ def test_a_stale_count_never_shows_more_than_a_page(client, world):  # noqa: F81
         Official(first_name=f"N{i}", last_name="Ruiz", email=f"n{i}@example.org", local_government=government)
         for i in range(60)
     )  # not announced
+    response = client.get(reverse(name))  # the same page: as it was kept
+    assert (response.context["cl"].result_count, len(response.context["cl"].result_list)) == (2, 2)
+    response = client.get(reverse(name) + "?o=-1")  # another order: its ids read afresh, under the stale count
+    assert (response.context["cl"].result_count, len(response.context["cl"].result_list)) == (2, 50)
+    written_in_bulk(Official)
     response = client.get(reverse(name))
-    assert response.context["cl"].result_count == 2
-    assert len(response.context["cl"].result_list) == 50
+    assert (response.context["cl"].result_count, len(response.context["cl"].result_list)) == (62, 50)
+
+
+def test_each_page_of_a_list_keeps_its_own_ids(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    government = world["a"]["localgovernment"]
+    for i in range(60):
+        Official.objects.create(
+            first_name=f"N{i:02}", last_name="Ruiz", email=f"n{i}@x.org", local_government=government
+        )
+    url = reverse("admin:authorities_official_changelist")
+    pages = {}
+    for _ in range(2):
+        for query in ("", "?p=2", "?o=-1", "?o=-1&p=2"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url + query)
+            ids = [row.pk for row in response.context["cl"].result_list]
+            assert pages.setdefault(query, ids) == ids  # the second time: the same rows, kept
+    assert len(pages[""]) == 50 and len(pages["?p=2"]) == 12 and not set(pages[""]) & set(pages["?p=2"])
+    assert pages["?o=-1"] != pages[""] and set(pages["?o=-1"] + pages["?o=-1&p=2"]) == set(pages[""] + pages["?p=2"])
+    assert not any('SELECT "authorities_official"."id" AS "pk"' in q["sql"] for q in queries.captured_queries)
+    Official.objects.filter(first_name="N00").delete()  # announced by the signal
+    assert len(client.get(url + "?p=2").context["cl"].result_list) == 11
