@@ -17,6 +17,7 @@ from django.contrib.admin.utils import quote as admin_quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 from django_countries.fields import CountryField
 
-from .admin_reads import KeptCountPaginator, kept_read
+from .admin_reads import KeptCountPaginator, give_kept_related, kept_read
 from .models import AuditEntry
 from .roles import is_country_staff, is_regional_staff, is_staff_member, staff_countries
 
@@ -130,11 +131,15 @@ class PageByIdsChangeList(ChangeList):
             ids = kept_read(page, lambda: list(page), ordered=True) if keep else list(page)
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             rows = self.queryset.filter(pk__in=ids).order_by()
-            if self.model_admin.list_only:
-                rows = rows.only(*self.model_admin.list_only)
+            only, kept_related = self.model_admin.list_only, self.model_admin.list_kept_related if keep else ()
+            if only:
+                given = tuple(path.split(LOOKUP_SEP)[0] + LOOKUP_SEP for path in kept_related)
+                rows = rows.only(*[name for name in only if not name.startswith(given)] if given else only)
             by_id = {row.pk: row for row in rows}
             # A row deleted behind the ORM's back since its page was kept is left out, not an error.
             self.result_list = [by_id[pk] for pk in ids if pk in by_id]
+            for path in kept_related:
+                give_kept_related(self.result_list, path, only)
 
     @cached_property
     def _change_url(self):
@@ -163,6 +168,10 @@ class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     # The list's count kept until a table it reads changes (alp_portal/admin_reads.py): for the busiest lists,
     # whose writers all announce their bulk writes.
     keep_counts = False
+    # For those lists: related rows that the rows of a page share (an attendance list's sessions and their events),
+    # read by id and kept as the count is instead of joined to every row. `select_related` paths, not also in
+    # `list_select_related`; their fields named in `list_only` as for a join.
+    list_kept_related = ()
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = KeptCountPaginator if self.keep_counts else self.paginator

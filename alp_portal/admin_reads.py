@@ -19,6 +19,7 @@ import re
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 
 from .generations import Generation
@@ -40,6 +41,34 @@ def kept_read(queryset, read, ordered=False):
     if not {model._meta.db_table for model in READS.models}.issuperset(_TABLE.findall(sql)):
         return read()
     return READS.kept(f"{queryset.db}:{sql}:{params!r}", read)
+
+
+def give_kept_related(rows, path, only=None):
+    """Give `rows` their related rows along `path` (a `select_related` path such as `session__event`), read by id
+    and kept while no table they come from changes: the rows of a page share a few of them (50 attendances, five
+    sessions), which a join built once for every row. `only`: the list's `list_only`, whose names under the path's
+    first step are the related rows' fields."""
+    if not rows:
+        return
+    name, _, rest = path.partition(LOOKUP_SEP)
+    field = rows[0]._meta.get_field(name)
+    ids = sorted({getattr(row, field.attname) for row in rows} - {None})
+    if not ids:
+        return
+    related = field.related_model._base_manager.filter(pk__in=ids)
+    if rest:
+        related = related.select_related(rest)
+    prefix = name + LOOKUP_SEP
+    fields = [entry[len(prefix) :] for entry in only or () if entry.startswith(prefix)]
+    if fields:
+        steps = rest.split(LOOKUP_SEP) if rest else []
+        joined = [LOOKUP_SEP.join(steps[: i + 1]) for i in range(len(steps))]  # not deferred, as they are joined
+        related = related.only(*fields, *joined)
+    by_id = kept_read(related, lambda: {obj.pk: obj for obj in related})
+    for row in rows:
+        value = by_id.get(getattr(row, field.attname))
+        if value is not None:  # one not kept (deleted since) is read as Django reads it, if asked for
+            field.set_cached_value(row, value)
 
 
 class KeptCountPaginator(Paginator):
@@ -64,6 +93,7 @@ def follow_listed_models(site):
         paths = [entry[0] if isinstance(entry, (list, tuple)) else entry for entry in model_admin.list_filter]
         paths += [getattr(entry, "field_path", None) for entry in model_admin.list_filter]
         paths += [name.lstrip("^=@") for name in model_admin.search_fields]
+        paths += list(getattr(model_admin, "list_kept_related", ()))
         for path in paths:
             if isinstance(path, str):
                 models |= models_on_path(model, path)

@@ -147,3 +147,41 @@ def test_each_page_of_a_list_keeps_its_own_ids(client, world):  # noqa: F811
     assert not any('SELECT "authorities_official"."id" AS "pk"' in q["sql"] for q in queries.captured_queries)
     Official.objects.filter(first_name="N00").delete()  # announced by the signal
     assert len(client.get(url + "?p=2").context["cl"].result_list) == 11
+
+
+def attendance_rows(client):
+    """The attendance list's rows as HTML, and whether the page read a session."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:workshops_attendance_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = html[html.index("<tbody>") : html.index("</tbody>")]
+    return rows, any('FROM "workshops_session"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_attendance_list_keeps_its_pages_sessions_and_shows_the_same_rows(client, world, monkeypatch):  # noqa: F811
+    from workshops.admin import AttendanceAdmin
+
+    client.force_login(world["regional"])
+    first, read = attendance_rows(client)
+    again, read_again = attendance_rows(client)
+    assert read and not read_again and first == again
+    assert first.count("<tr") == 2 and str(world["session"]) in first
+    # The same rows as when every row joins its session and event.
+    monkeypatch.setattr(AttendanceAdmin, "list_kept_related", ())
+    monkeypatch.setattr(AttendanceAdmin, "list_select_related", ["official", "session__event", "confirmed_by"])
+    joined, _read = attendance_rows(client)
+    assert joined == first
+
+
+def test_a_session_or_event_renamed_is_seen_on_the_next_page(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    attendance_rows(client)
+    session, event = world["session"], world["event"]
+    session.title = "Sesión renombrada"
+    session.save()
+    assert "Sesión renombrada" in attendance_rows(client)[0]
+    event.title = "Evento renombrado"
+    event.save()
+    rows, read = attendance_rows(client)
+    assert read and "Evento renombrado" in rows and "Sesión renombrada" in rows

@@ -339,7 +339,9 @@ class AttendanceAdmin(ScopedExportMixin, ScopedAdmin):
     change_list_template = "admin/workshops/attendance/change_list.html"
     keep_counts = True
     list_display = ["official", "session", "status", "attended_minutes", "source", "confirmed_by"]
-    list_select_related = ["official", "session__event", "confirmed_by"]
+    list_select_related = ["official", "confirmed_by"]
+    # A page's 50 rows share a few sessions: each read once and kept, not joined to every row (bench/page_load.py).
+    list_kept_related = ["session__event"]
     # Not the event's description and translations, nor the other fields of the official and the session: a
     # fifth of the rows' reading (bench/profile_page.py).
     list_only = [
