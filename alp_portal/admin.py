@@ -131,14 +131,14 @@ class PageByIdsChangeList(ChangeList):
             ids = kept_read(page, lambda: list(page), ordered=True) if keep else list(page)
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             rows = self.queryset.filter(pk__in=ids).order_by()
-            only, kept_related = self.model_admin.list_only, self.model_admin.list_kept_related if keep else ()
-            if only:
-                given = tuple(path.split(LOOKUP_SEP)[0] + LOOKUP_SEP for path in kept_related)
-                rows = rows.only(*[name for name in only if not name.startswith(given)] if given else only)
+            only, given = self.model_admin.list_only, self.model_admin.list_kept_related
+            if only:  # the fields of the related rows given below are theirs, not the join's
+                steps = tuple(path.split(LOOKUP_SEP)[0] + LOOKUP_SEP for path in given)
+                rows = rows.only(*[name for name in only if not name.startswith(steps)])
             by_id = {row.pk: row for row in rows}
             # A row deleted behind the ORM's back since its page was kept is left out, not an error.
             self.result_list = [by_id[pk] for pk in ids if pk in by_id]
-            for path in kept_related:
+            for path in given:
                 give_kept_related(self.result_list, path, only)
 
     @cached_property
@@ -168,9 +168,9 @@ class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     # The list's count kept until a table it reads changes (alp_portal/admin_reads.py): for the busiest lists,
     # whose writers all announce their bulk writes.
     keep_counts = False
-    # For those lists: related rows that the rows of a page share (an attendance list's sessions and their events),
-    # read by id and kept as the count is instead of joined to every row. `select_related` paths, not also in
-    # `list_select_related`; their fields named in `list_only` as for a join.
+    # Related rows that the rows of a page share (an attendance list's sessions and their events), read by id once
+    # a page instead of joined to every row, and kept as the count is where it is. `select_related` paths, not
+    # also in `list_select_related`; their fields named in `list_only` as for a join.
     list_kept_related = ()
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):

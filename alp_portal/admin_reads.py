@@ -46,7 +46,7 @@ def kept_read(queryset, read, ordered=False):
 def give_kept_related(rows, path, only=None):
     """Give `rows` their related rows along `path` (a `select_related` path such as `session__event`), read by id
     and kept while no table they come from changes: the rows of a page share a few of them (50 attendances, five
-    sessions), which a join built once for every row. `only`: the list's `list_only`, whose names under the path's
+    sessions), which a join built again for every row. `only`: the list's `list_only`, whose names under the path's
     first step are the related rows' fields."""
     if not rows:
         return

@@ -71,7 +71,7 @@ def reads_only(request):
 @contextmanager
 def reading_ahead(kind, also=()):
     """Within: the entries the last request of `kind` (any hashable) read are fetched at once, and `kept` reads
-    them from there; with them the cache keys `also` (the session's), for `fetched_ahead`. For requests that only
+    them from there; with them the cache keys `also` (the session's), for `take_fetched`. For requests that only
     read; a write during it still drops what was fetched."""
     ahead = _Ahead((*also, *_LEARNT.get(kind, ())))
     token = _AHEAD.set(ahead)
@@ -85,12 +85,14 @@ def reading_ahead(kind, also=()):
             _LEARNT[kind] = tuple(ahead.read)
 
 
-def fetched_ahead(key):
-    """(whether the request fetched the cache's `key` ahead, its value then: None if the cache had none)."""
+def take_fetched(key):
+    """(whether the request fetched the cache's `key` ahead, its value then: None if the cache had none), once: a
+    second reader of the key in the same request (after a write, say) reads the cache."""
     ahead = _AHEAD.get()
     if ahead is None or key not in ahead.fetched:
         return False, None
-    return True, ahead.values.get(key)
+    ahead.fetched.discard(key)
+    return True, ahead.values.pop(key, None)
 
 
 def _get_many(keys):

@@ -9,12 +9,12 @@ reads it (the cache, then the database), and every write is Django's own.
 
 from django.contrib.sessions.backends import cached_db
 
-from .generations import fetched_ahead
+from .generations import take_fetched
 
 
 class SessionStore(cached_db.SessionStore):
     def load(self):
-        found, data = fetched_ahead(self.cache_key)
+        found, data = take_fetched(self.cache_key)
         if found and data is not None:
             return data
         return super().load()

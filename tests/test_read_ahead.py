@@ -169,3 +169,22 @@ def test_a_session_ended_elsewhere_is_not_served_from_the_round_trip(client):
     stolen.cookies = client.cookies.__class__(client.cookies)  # the same cookie, elsewhere
     client.post(reverse("account_logout"))
     assert stolen.get(url).status_code == 302  # to the login page
+
+
+def test_a_session_fetched_ahead_is_taken_once(session_loads):
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import cache
+
+    from alp_portal.sessions import SessionStore
+
+    session = SessionStore()
+    session["note"] = "before"
+    session.save()
+    key = KEY_PREFIX + session.session_key
+    with reading_ahead("page", also=(key,)):
+        assert SessionStore(session.session_key).load()["note"] == "before"
+        assert not session_loads
+        session["note"] = "after"  # written during the request
+        session.save()
+        assert SessionStore(session.session_key).load()["note"] == "after"  # read again, not the copy
+    assert len(session_loads) == 1 and cache.get(key)["note"] == "after"
