@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_and_faults import Balancer, answers, free_port, prepare, run_load, setup_django
-from bench.page_load import PAGES
-from bench.processes import ROOT, load_average, portal_environment, postgres_cluster, stop, wait_until
+from bench.load_and_faults import Balancer, answers, free_port, run_load
+from bench.page_load import PAGES, prepared_portal
+from bench.processes import ROOT, load_average, postgres_cluster, stop, wait_until
 
 
 def start_gunicorn(tree, environment, port, log_path):
@@ -71,15 +71,7 @@ def main():
     atexit.register(subprocess.run, ["git", "worktree", "remove", "--force", tree], cwd=ROOT, check=False)
     lines = []
     with postgres_cluster() as cluster:
-        environment = portal_environment(
-            cluster, workdir / "media", DJANGO_BEHIND_PROXY="true", DJANGO_TRUSTED_PROXY_COUNT="1"
-        )
-        setup_django(environment)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("collectstatic", "--no-input", verbosity=0)
+        environment, cookies = prepared_portal(cluster, workdir, args)
         # The base commit's own static files and manifest, in its own tree.
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
@@ -87,12 +79,6 @@ def main():
             env={**os.environ, **environment, "PYTHONPATH": str(tree)},
             check=True,
         )
-        _staff, targets = prepare(args)
-        cookies = {
-            "official": next(cookie for name, _path, cookie in targets if name == "official's home"),
-            "staff": next(cookie for name, _path, cookie in targets if name == "admin changelist"),
-            None: None,
-        }
         ports = {"base": free_port(), "head": free_port()}
         servers = {
             "base": start_gunicorn(tree, environment, ports["base"], workdir / "base.log"),

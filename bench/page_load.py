@@ -44,6 +44,27 @@ PAGES = [
 ]
 
 
+def prepared_portal(cluster, workdir, args):
+    """The portal's environment on `cluster`, migrated, with the region and the people whose pages are loaded:
+    (environment, the session cookie of each `who` of PAGES)."""
+    environment = portal_environment(
+        cluster, workdir / "media", DJANGO_BEHIND_PROXY="true", DJANGO_TRUSTED_PROXY_COUNT="1"
+    )
+    setup_django(environment)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", "--no-input", verbosity=0)
+    _staff, targets = prepare(args)
+    cookies = {
+        "official": next(cookie for name, _path, cookie in targets if name == "official's home"),
+        "staff": next(cookie for name, _path, cookie in targets if name == "admin changelist"),
+        None: None,
+    }
+    return environment, cookies
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--governments", type=int, default=2000)
@@ -56,21 +77,7 @@ def main():
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     lines = []
     with postgres_cluster() as cluster:
-        environment = portal_environment(
-            cluster, workdir / "media", DJANGO_BEHIND_PROXY="true", DJANGO_TRUSTED_PROXY_COUNT="1"
-        )
-        setup_django(environment)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("collectstatic", "--no-input", verbosity=0)
-        _staff, targets = prepare(args)
-        cookies = {
-            "official": next(cookie for name, _path, cookie in targets if name == "official's home"),
-            "staff": next(cookie for name, _path, cookie in targets if name == "admin changelist"),
-            None: None,
-        }
+        environment, cookies = prepared_portal(cluster, workdir, args)
         port = free_port()
         gunicorn = start_gunicorn(environment, port, workdir / "gunicorn.log")
         try:
