@@ -17,7 +17,6 @@ from django.contrib.admin.utils import quote as admin_quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
-from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -31,7 +30,7 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 from django_countries.fields import CountryField
 
-from .admin_reads import KeptCountPaginator, give_kept_related, kept_read
+from .admin_reads import KeptCountPaginator, give_kept_related, kept_read, rows_only
 from .models import AuditEntry
 from .roles import is_country_staff, is_regional_staff, is_staff_member, staff_countries
 
@@ -132,9 +131,8 @@ class PageByIdsChangeList(ChangeList):
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             rows = self.queryset.filter(pk__in=ids).order_by()
             only, given = self.model_admin.list_only, self.model_admin.list_kept_related
-            if only:  # the fields of the related rows given below are theirs, not the join's
-                steps = tuple(path.split(LOOKUP_SEP)[0] + LOOKUP_SEP for path in given)
-                rows = rows.only(*[name for name in only if not name.startswith(steps)])
+            if only:
+                rows = rows.only(*rows_only(only, given))
             by_id = {row.pk: row for row in rows}
             # A row deleted behind the ORM's back since its page was kept is left out, not an error.
             self.result_list = [by_id[pk] for pk in ids if pk in by_id]

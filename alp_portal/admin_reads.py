@@ -43,6 +43,13 @@ def kept_read(queryset, read, ordered=False):
     return READS.kept(f"{queryset.db}:{sql}:{params!r}", read)
 
 
+def rows_only(only, kept_related):
+    """The names of `list_only` that the rows themselves read: those under a path of `kept_related` are the
+    related rows' fields, read by `give_kept_related`."""
+    steps = tuple(path.partition(LOOKUP_SEP)[0] + LOOKUP_SEP for path in kept_related)
+    return [name for name in only if not name.startswith(steps)]
+
+
 def give_kept_related(rows, path, only=None):
     """Give `rows` their related rows along `path` (a `select_related` path such as `session__event`), read by id
     and kept while no table they come from changes: the rows of a page share a few of them (50 attendances, five

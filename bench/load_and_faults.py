@@ -62,9 +62,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(environment, port, log_path):
+def start_gunicorn(environment, port, log_path, tree=ROOT):
+    """A gunicorn of 2 workers with the project's config, serving the code in `tree` (a worktree of another
+    commit, for bench/page_ab.py)."""
     env = {
         **environment,
+        "PYTHONPATH": str(tree),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "off",  # the portal's own request lines are in the log
@@ -73,7 +76,7 @@ def start_gunicorn(environment, port, log_path):
     with open(log_path, "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "python:alp_portal.gunicorn_conf", "alp_portal.wsgi"],
-            cwd=ROOT,
+            cwd=tree,
             env=env,
             stdout=log,
             stderr=log,

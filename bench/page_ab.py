@@ -23,24 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load_and_faults import Balancer, answers, free_port, run_load
+from bench.load_and_faults import Balancer, answers, free_port, run_load, start_gunicorn
 from bench.page_load import PAGES, prepared_portal
 from bench.processes import ROOT, load_average, postgres_cluster, stop, wait_until
-
-
-def start_gunicorn(tree, environment, port, log_path):
-    """The portal of the code in `tree`, as bench/load_and_faults.py starts it (2 workers, the project's config)."""
-    env = {
-        **environment,
-        "PYTHONPATH": str(tree),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_ACCESS_LOG": "off",
-        "GUNICORN_PROC_NAME": f"alp-bench-{port}",
-    }
-    command = [sys.executable, "-m", "gunicorn", "--config", "python:alp_portal.gunicorn_conf", "alp_portal.wsgi"]
-    with open(log_path, "ab") as log:
-        return subprocess.Popen(command, cwd=tree, env=env, stdout=log, stderr=log)
 
 
 def rate(balancer, page, seconds, clients):
@@ -81,8 +66,8 @@ def main():
         )
         ports = {"base": free_port(), "head": free_port()}
         servers = {
-            "base": start_gunicorn(tree, environment, ports["base"], workdir / "base.log"),
-            "head": start_gunicorn(ROOT, environment, ports["head"], workdir / "head.log"),
+            "base": start_gunicorn(environment, ports["base"], workdir / "base.log", tree=tree),
+            "head": start_gunicorn(environment, ports["head"], workdir / "head.log"),
         }
         try:
             wait_until(lambda: all(answers(port) == 200 for port in ports.values()), 120, "gunicorn")
