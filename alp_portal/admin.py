@@ -30,7 +30,15 @@ from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 from django_countries.fields import CountryField
 
-from .admin_reads import KeptCountPaginator, give_kept_related, kept_read, rows_only
+from .admin_reads import (
+    KeptCountPaginator,
+    RowsOnDemand,
+    give_kept_related,
+    kept_page,
+    kept_read,
+    page_key,
+    rows_only,
+)
 from .models import AuditEntry
 from .roles import is_country_staff, is_regional_staff, is_staff_member, staff_countries
 
@@ -118,6 +126,9 @@ class PageByIdsChangeList(ChangeList):
     step the database joined every row before the page to reach it: 199 ms for the last page of 44,829
     attendance rows against 61 ms for the first (bench/staff_pages.py)."""
 
+    page_key = None  # what its rendered rows depend on, for a list that keeps them
+    kept_rows = None  # its rendered rows, when kept
+
     def get_results(self, request):
         super().get_results(request)
         # On every page, not only deep ones: a list costs the same queries with one page of rows or many.
@@ -130,14 +141,26 @@ class PageByIdsChangeList(ChangeList):
             ids = kept_read(page, lambda: list(page), ordered=True) if keep else list(page)
             # The list's own queryset (its related rows, annotations), ordered below as the ids are.
             rows = self.queryset.filter(pk__in=ids).order_by()
-            only, given = self.model_admin.list_only, self.model_admin.list_kept_related
+            only = self.model_admin.list_only
             if only:
-                rows = rows.only(*rows_only(only, given))
-            by_id = {row.pk: row for row in rows}
-            # A row deleted behind the ORM's back since its page was kept is left out, not an error.
-            self.result_list = [by_id[pk] for pk in ids if pk in by_id]
-            for path in given:
-                give_kept_related(self.result_list, path, only)
+                rows = rows.only(*rows_only(only, self.model_admin.list_kept_related))
+            # The page as rendered before, while none of its tables changed: its rows are then not read
+            # (alp_portal/templatetags/admin_rows.py keeps it).
+            self.page_key = page_key(rows, self) if keep and not self.is_popup else None
+            html = kept_page(self.page_key) if self.page_key else None
+            if html is not None:
+                self.kept_rows = html
+                self.result_list = RowsOnDemand(len(html), lambda: self._read_rows(rows, ids))
+            else:
+                self.result_list = self._read_rows(rows, ids)
+
+    def _read_rows(self, rows, ids):
+        by_id = {row.pk: row for row in rows}
+        # A row deleted behind the ORM's back since its page was kept is left out, not an error.
+        result = [by_id[pk] for pk in ids if pk in by_id]
+        for path in self.model_admin.list_kept_related:
+            give_kept_related(result, path, self.model_admin.list_only)
+        return result
 
     @cached_property
     def _change_url(self):
@@ -163,8 +186,8 @@ class ScopedAdmin(ScopeMixin, admin.ModelAdmin):
     # cost a query per row: tests/test_admin_queries.py counts them with one row and with many.
     list_only = None
     show_full_result_count = False  # saves a COUNT over the whole table on every filtered page
-    # The list's count kept until a table it reads changes (alp_portal/admin_reads.py): for the busiest lists,
-    # whose writers all announce their bulk writes.
+    # The list's count, its pages' ids and rendered rows kept until a table they read changes
+    # (alp_portal/admin_reads.py): for the busiest lists, whose writers all announce their bulk writes.
     keep_counts = False
     # Related rows that the rows of a page share (an attendance list's sessions and their events), read by id once
     # a page instead of joined to every row, and kept as the count is where it is. `select_related` paths, not

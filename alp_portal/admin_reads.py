@@ -9,22 +9,42 @@ keeps its count and the ids of each of its pages, and every country filter its c
 take, found once the admin is loaded (`follow_listed_models`, from the admin's AppConfig.ready, in every
 process).
 
+Their pages' rows, once rendered (alp_portal/templatetags/admin_rows.py), are kept in each process under a
+generation that follows the tables those rows and their joins read, with what else their HTML depends on: the
+rows' query, the columns, the list's filters (in every row's link), the language, the time zone. A page served
+again reads no row: the rows and their cells were half of what remained of the attendance list's time (bench/
+page_ab.py). A page whose cells read the database (a column reading more than its row) is never kept.
+
 A value is kept under the query's own SQL and parameters: each reader's scope, each filter and each search has
 its own, and no reader is ever given another's. A query that reads a table not followed (a scope or a filter
 through a model no list declares) is run as before.
 """
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models.constants import LOOKUP_SEP
+from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from .generations import Generation
 
 READS = Generation("admin-reads")
+# The rendered rows of the pages of the same lists: the tables of their rows and of the rows those join.
+ROWS = Generation("admin-rows")
+
+# (the rows' generation, what a page's rendered rows depend on) -> their HTML, in each process: the HTML depends on
+# the code that rendered it, which a new release changes (processes restart then; the shared cache would keep it).
+_PAGES = OrderedDict()
+_PAGES_LIMIT = 128  # pages; a page of 50 rows is ~30 KB of HTML
+_PAGES_LOCK = threading.Lock()
 
 # Every table a compiled query reads, its subqueries' too: Django quotes each name after FROM or JOIN.
 _TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
@@ -78,6 +98,65 @@ def give_kept_related(rows, path, only=None):
             field.set_cached_value(row, value)
 
 
+def page_key(rows, cl):
+    """What the rendered rows of a page depend on, with the generation of their tables: `rows` (the page's
+    queryset, its related rows then given by id along the list's `list_kept_related`) as `cl` shows them, in this
+    language, time zone and place of the site. None when `rows` reads a table the generation does not follow."""
+    try:
+        sql, params = rows.query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:  # no rows: nothing to read or keep
+        return None
+    if not {model._meta.db_table for model in ROWS.models}.issuperset(_TABLE.findall(sql)):
+        return None
+    links = cl.list_display_links
+    return (
+        ROWS.current(),
+        rows.db,
+        sql,
+        repr(params),
+        cl.model_admin,  # the columns' code and the related rows given by id
+        tuple(cl.list_display),
+        links if links is None else tuple(links),
+        cl.preserved_filters,  # in every row's link
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+
+
+def kept_page(key):
+    """The rendered rows kept under `key` (`page_key`), or None."""
+    with _PAGES_LOCK:
+        html = _PAGES.get(key)
+        if html is not None:
+            _PAGES.move_to_end(key)
+        return html
+
+
+def keep_page(key, html):
+    with _PAGES_LOCK:
+        _PAGES[key] = html
+        if len(_PAGES) > _PAGES_LIMIT:
+            _PAGES.popitem(last=False)
+
+
+class RowsOnDemand(Sequence):
+    """A page's rows when its rendered rows are kept: their number is known, the rows are read only if asked for."""
+
+    def __init__(self, length, read):
+        self.length, self.read = length, read
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    @cached_property
+    def rows(self):
+        return self.read()
+
+
 class KeptCountPaginator(Paginator):
     @cached_property
     def count(self):
@@ -89,7 +168,7 @@ def follow_listed_models(site):
     and searches, and the model that holds the column of every country filter."""
     from .admin import CountryListFilter
 
-    models = set()
+    models, rendered = set(), set()
     for model, model_admin in site._registry.items():
         for entry in model_admin.list_filter:
             if isinstance(entry, type) and issubclass(entry, CountryListFilter):
@@ -104,7 +183,11 @@ def follow_listed_models(site):
         for path in paths:
             if isinstance(path, str):
                 models |= models_on_path(model, path)
+        shown = model_admin.list_select_related
+        for path in shown if isinstance(shown, (list, tuple)) else ():
+            rendered |= models_on_path(model, path)
     READS.follow(*models)
+    ROWS.follow(*models, *rendered)
 
 
 def models_on_path(model, path):

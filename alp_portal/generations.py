@@ -129,11 +129,7 @@ class Generation:
         """`read()`, kept under `key` (any text) until the next change this generation follows."""
         entry = f"alp:kept:{self.name}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
         found = _get_many([self.key, entry])
-        generation = found.get(self.key)
-        if generation is None:
-            cache.add(self.key, uuid.uuid4().hex, None)
-            generation = cache.get(self.key)
-            _found(self.key, generation)
+        generation = found.get(self.key) or self._started()
         kept = found.get(entry)
         if kept is not None and kept[0] == generation:
             return kept[1]
@@ -143,6 +139,16 @@ class Generation:
         cache.set(entry, (generation, value), TIMEOUT)
         _found(entry, (generation, value))
         return value
+
+    def current(self):
+        """The generation's token now: whatever is kept under it was read since the last change it follows."""
+        return _get_many([self.key]).get(self.key) or self._started()
+
+    def _started(self):
+        cache.add(self.key, uuid.uuid4().hex, None)
+        generation = cache.get(self.key)
+        _found(self.key, generation)
+        return generation
 
     def changed(self, **kwargs):
         """Whatever was kept so far is stale, now and once the current transaction commits (signal receiver)."""

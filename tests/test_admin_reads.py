@@ -185,3 +185,92 @@ def test_a_session_or_event_renamed_is_seen_on_the_next_page(client, world):  # 
     event.save()
     rows, read = attendance_rows(client)
     assert read and "Evento renombrado" in rows and "Sesión renombrada" in rows
+
+
+def attendance_page(client, query="", language="es"):
+    """The attendance list's rendered rows, whether its rows were read, and the number of rows it counts for the
+    actions' selection."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            reverse("admin:workshops_attendance_changelist") + query, headers={"accept-language": language}
+        )
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = html[html.index("<tbody>") : html.index("</tbody>")]
+    read = any('"workshops_attendance"."status"' in q["sql"] for q in queries.captured_queries)
+    return rows, read, len(response.context["cl"].result_list)
+
+
+def test_a_page_rendered_once_is_served_again_until_a_table_it_shows_changes(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    first, read, shown = attendance_page(client)
+    again, read_again, shown_again = attendance_page(client)
+    assert read and not read_again and first == again and shown == shown_again == 2
+    official, attendance = world["a"]["official"], world["a"]["attendance"]
+    # Each table the rows show, changed through the ORM or announced after a bulk write, is seen on the next page.
+    official.last_name = "Renombrada"
+    official.save()
+    rows, read, _shown = attendance_page(client)
+    assert read and "Renombrada" in rows
+    Attendance.objects.filter(pk=attendance.pk).update(confirmed_by=world["regional"], source="zoom")
+    assert attendance_page(client)[0] == rows  # not announced: the page as kept
+    written_in_bulk(Attendance)
+    rows, read, _shown = attendance_page(client)
+    assert read and world["regional"].username in rows and "Zoom" in rows
+    world["regional"].username = "coordinacion-regional"
+    world["regional"].save()
+    rows, read, _shown = attendance_page(client)
+    assert read and "coordinacion-regional" in rows
+    Attendance.objects.filter(pk=attendance.pk).delete()
+    rows, read, shown = attendance_page(client)
+    assert read and shown == 1 and "Renombrada" not in rows
+
+
+def test_each_reader_language_and_filter_has_its_own_rendered_rows(client, world):  # noqa: F811
+    client.force_login(world["regional"])
+    regional = attendance_page(client)[0]
+    assert "Gobierno A" in regional or world["b"]["official"].last_name in regional
+    client.force_login(world["users"]["country_x"])
+    rows, read, shown = attendance_page(client)
+    assert read and shown == 1 and world["b"]["official"].full_name not in rows
+    assert world["a"]["official"].full_name in rows
+    client.force_login(world["regional"])
+    spoken = {language: attendance_page(client, language=language)[0] for language in ("es", "pt-br", "en", "es")}
+    assert "Seleccione este objeto" in spoken["es"] and spoken["es"] == regional
+    assert "Selecione esse objeto" in spoken["pt-br"] and "Select this object" in spoken["en"]
+    # Every row's link keeps the list's filters: a filtered page is its own.
+    filtered = attendance_page(client, "?status__exact=present")[0]
+    assert "_changelist_filters=status__exact%3Dpresent" in filtered
+    assert "_changelist_filters" not in attendance_page(client)[0]
+
+
+def test_a_page_whose_cells_read_the_database_is_not_kept(client, world, monkeypatch):  # noqa: F811
+    """A cell that reads a row of its own reads what the page's key does not follow: rendered every time."""
+    from workshops.admin import AttendanceAdmin
+
+    def attended_minutes(self, obj):
+        return Attendance.objects.filter(pk=obj.pk).values_list("seconds", flat=True)[0] // 60
+
+    monkeypatch.setattr(AttendanceAdmin, "attended_minutes", attended_minutes)
+    client.force_login(world["regional"])
+    first, read, _shown = attendance_page(client)
+    rows, read_again, _shown = attendance_page(client)
+    assert read and read_again and rows == first
+    Attendance.objects.filter(pk=world["a"]["attendance"].pk).update(seconds=4321 * 60)  # not announced
+    assert "4321" in attendance_page(client)[0]
+
+
+def test_a_rendered_page_depends_on_the_time_zone(client, world):  # noqa: F811
+    from django.utils import timezone
+
+    from alp_portal.admin_reads import page_key
+
+    client.force_login(world["regional"])
+    cl = client.get(reverse("admin:workshops_attendance_changelist")).context["cl"]
+    rows = Attendance.objects.filter(pk__in=[world["a"]["attendance"].pk])
+    with timezone.override("America/Sao_Paulo"):
+        here = page_key(rows, cl)
+    with timezone.override("America/Bogota"):
+        there = page_key(rows, cl)
+    assert here is not None and there is not None and here != there
+    assert page_key(Attendance.objects.none(), cl) is None

@@ -19,12 +19,14 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value, get_fields_from_path, lookup_field
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
+from django.db import connections, models
 from django.db.models.constants import LOOKUP_SEP
 from django.template import Library
 from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+
+from ..admin_reads import keep_page
 
 register = Library()
 
@@ -191,13 +193,27 @@ def results(cl):
     """The page's rows, each the HTML of its cells as Django's `results` gives them."""
     if cl.formset or cl.is_popup:
         return list(admin_list.results(cl))
-    planned = columns(cl)
+    kept = getattr(cl, "kept_rows", None)
+    if kept is None:
+        kept = rendered_rows(cl)
     # Each row's cells joined: the template writes a row's items one after the other, so one item is the same
     # HTML with 450 fewer turns of its loop (its `result|length` is read only for the lists left to Django).
-    return [
-        admin_list.ResultList(None, [SafeString("".join([column.cell(result) for column in planned]))])
-        for result in cl.result_list
-    ]
+    return [admin_list.ResultList(None, [row]) for row in kept]
+
+
+def rendered_rows(cl):
+    """The HTML of each row's cells; kept for the next request (alp_portal/admin_reads.py) by a list that keeps its
+    pages, if no cell read the database: a cell that did depends on what the page's key does not follow."""
+    planned = columns(cl)
+    key = getattr(cl, "page_key", None)
+    if key is None:
+        return [SafeString("".join([column.cell(result) for column in planned])) for result in cl.result_list]
+    queried = []
+    with connections[cl.queryset.db].execute_wrapper(lambda execute, *args: queried.append(1) or execute(*args)):
+        html = [SafeString("".join([column.cell(result) for column in planned])) for result in cl.result_list]
+    if not queried:
+        keep_page(key, html)
+    return html
 
 
 def result_list(cl):
