@@ -8,3 +8,6 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers the deployment checks)
+        from .eligibility import follow_official_attendance
+
+        follow_official_attendance()  # in every process: a worker's change is seen by the web's next home page

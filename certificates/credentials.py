@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alp_portal.generations import written_in_bulk
 from initiative.enums import Language
 
 from .enums import RecognitionKind
@@ -179,6 +180,7 @@ def issue_credentials(*, recognitions):
             recognition.credential = sign_document(document, key=key, created=signed_at)
             recognition.status_list, recognition.status_list_index = status_list, index
         Recognition.objects.bulk_update(locked, ["credential", "status_list", "status_list_index"])
+        written_in_bulk(Recognition)
         issued = {recognition.pk: recognition for recognition in locked}
         for recognition in recognitions:  # the caller's objects show their credential too
             if recognition.pk in issued:

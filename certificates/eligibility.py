@@ -15,11 +15,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alp_portal.generations import Generation
 from authorities.models import Official
 from authorities.queries import FIGURE_COLUMNS, figures_of
 from initiative.models import Initiative
 from workshops.enums import AttendanceStatus, EventKind
-from workshops.models import Attendance
+from workshops.models import Attendance, Event, Session
 
 from .enums import RecognitionKind
 from .models import EligibilityOverride, Recognition
@@ -267,11 +268,33 @@ def eligibility_for_user(initiative, user):
     return eligibility_rows(initiative, Official.objects.for_user(user))
 
 
-def eligibility_of(official, initiative):
+# What the rule reads of one official (their attendance tally and the staff's decision), kept for the official's
+# own home until an attendance, a session, an event, an initiative or a decision changes: the two queries were a
+# quarter of the home's time (bench/page_load.py, issue 14). Followed from CertificatesConfig.ready.
+OFFICIAL_ATTENDANCE = Generation("eligibility-of-official")
+
+
+def follow_official_attendance():
+    OFFICIAL_ATTENDANCE.follow(Initiative, Event, Session, Attendance, EligibilityOverride)
+
+
+def eligibility_of(official, initiative, *, kept=False):
     """The rule for one official, whether or not they are a candidate: the official's own preview and their
     admin page, which show the verdict, not the recognition (so `recognition` is not read: None; the lists
-    that issue read it, `eligibility_rows`). Two queries."""
-    return _eligibility(initiative, [official], full=False)[0]
+    that issue read it, `eligibility_rows`). Two queries.
+
+    `kept`: their attendance and the decision as kept since those tables last changed, for a page that only
+    reads (the official's home; none when kept). The rule is applied to them here all the same. What is decided
+    on (issuing, the staff's lists) always reads the rows."""
+    if not kept:
+        return _eligibility(initiative, [official], full=False)[0]
+
+    def read():
+        row = _eligibility(initiative, [official], full=False)[0]
+        return row.tally, row.override
+
+    tally, override = OFFICIAL_ATTENDANCE.kept(f"{official.pk}:{initiative.pk}", read)
+    return PersonEligibility(official=official, initiative=initiative, tally=tally, override=override)
 
 
 def eligibility_in_each_initiative(official):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alp_portal import audit
+from alp_portal.generations import written_in_bulk
 from alp_portal.roles import is_regional_staff
 from authorities.models import Official
 from initiative.enums import Language
@@ -368,6 +369,7 @@ def _claim_chunk(batch, items):
                 created.append(recognition)
             claimed.append((item, recognition))
         Recognition.objects.bulk_create(created)
+        written_in_bulk(Recognition)  # no signal: what is kept of them (an official's home) is stale
         for item, recognition in claimed:
             recognition.initiative = batch.initiative
             item.recognition = recognition
@@ -414,6 +416,7 @@ def _store_chunk(rendered):
             recognition.status, recognition.updated = RecognitionStatus.ISSUED, now
             changed.append(recognition)
         Recognition.objects.bulk_update(changed, ["pdf", "pdf_sha256", "status", "updated"])
+        written_in_bulk(Recognition)  # issued now: valid on every page
     for name in stale:
         default_storage.delete(name)
     lost_ids = {item.pk for item in lost}

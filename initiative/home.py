@@ -27,8 +27,14 @@ from .models import Initiative, StageTransition
 EVENT_SESSIONS = Generation("initiative-event-sessions")
 
 
+# What the home shows of one official (`OfficialFacts`), kept until a registration, an Automapeo, a questionnaire
+# answer or a recognition changes: three queries, a quarter of the home's time (bench/page_load.py, issue 14).
+OFFICIAL_FACTS = Generation("initiative-official-facts")
+
+
 def follow_event_sessions():
     EVENT_SESSIONS.follow(Initiative, Event, Session)
+    OFFICIAL_FACTS.follow(Registration, Event, Automapeo, QuestionnaireResponse, Recognition)
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,12 @@ class OfficialFacts:
     recognized: str  # "person" (theirs), "government" (their government's only) or "" (none valid)
 
     @classmethod
-    def of(cls, official, initiative):
+    def of(cls, official, initiative, kept=False):
+        """`kept`: as kept since those tables last changed, for a page that only reads (the home)."""
+        if kept:
+            # The government and the stage are the key's: what is read depends on them.
+            key = f"{official.pk}:{official.local_government_id}:{initiative.pk}:{initiative.stage}"
+            return OFFICIAL_FACTS.kept(key, lambda: cls.of(official, initiative))
         registered_event = None
         for pk, title, translations in Registration.objects.filter(
             official=official, initiative=initiative
@@ -221,7 +232,7 @@ class HomeView(TemplateView):
         context.update(official=self.official, initiative=initiative, time_zone=time_zone_name(self.official))
         if initiative is not None:
             sessions = EventSessions.of(initiative)
-            facts = OfficialFacts.of(self.official, initiative)
+            facts = OfficialFacts.of(self.official, initiative, kept=True)  # the home only reads
             tasks = expected_of(self.official, initiative, facts=facts, sessions=sessions)
             context.update(
                 # The official's path to the recognition, until it is issued.
@@ -230,5 +241,6 @@ class HomeView(TemplateView):
                 timeline=timeline(initiative, sessions),
                 peer_learning=peer_learning(self.official.local_government, initiative, automapeo=facts.automapeo),
                 tasks=[(task, task_url(task.key)) for task in tasks],
+                preview_kept=True,  # the eligibility preview on what is kept of their attendance
             )
         return context

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alp_portal.admin import ReasonForm, ScopedAdmin, ScopedStackedInline, ScopedTabularInline, country_filter
 from alp_portal.content_language import translation_form_fields, translations_form
+from alp_portal.generations import written_in_bulk
 from alp_portal.roles import is_regional_staff
 from authorities.enums import InvitationStatus
 from authorities.models import Official
@@ -455,6 +456,7 @@ class AutomapeoAdmin(ScopedAdmin):
         super().save_related(request, form, formsets, change)
         # A change made here is newer work too: an official's form loaded before it must not overwrite it.
         Automapeo.objects.filter(pk=form.instance.pk).update(revision=F("revision") + 1, last_saved_by=request.user)
+        written_in_bulk(Automapeo)
 
 
 class InAgendaItemFilter(admin.SimpleListFilter):

@@ -9,11 +9,12 @@ register = template.Library()
 
 
 @register.simple_tag
-def eligibility_preview(official, initiative):
-    """`{% eligibility_preview official initiative as preview %}`: the rule for one official."""
+def eligibility_preview(official, initiative, kept=False):
+    """`{% eligibility_preview official initiative as preview %}`: the rule for one official (`kept=True`: on
+    what is kept of their attendance, for a page that only reads; see `eligibility_of`)."""
     if official is None or initiative is None:
         return None
-    return eligibility.eligibility_of(official, initiative)
+    return eligibility.eligibility_of(official, initiative, kept=kept)
 
 
 @register.simple_tag

@@ -170,3 +170,64 @@ def test_eligibility_preview_agrees_with_certificates_when_present_too_briefly(a
     preview = eligibility_of(official, w["initiative"])
     (row,) = eligibility_rows(w["initiative"], Official.objects.filter(pk=official.pk))
     assert (preview.took_part_in_launch, row.eligible) == (False, False)
+
+
+def test_the_kept_preview_is_the_rule_on_what_the_official_did_until_it_changes(cohort, django_assert_num_queries):
+    """The home's preview (`kept=True`) reads nothing the second time, and after each change of what the rule
+    reads (attendance saved or recorded in bulk, a session's length, an initiative's threshold, the staff's
+    decision) it is again what the rows say."""
+    from datetime import timedelta
+
+    from workshops.attendance import record_attendance
+    from workshops.models import Attendance
+
+    w = cohort
+    official, initiative = w["a"], w["initiative"]
+
+    def agrees():
+        fresh = eligibility_of(official, initiative)
+        kept = eligibility_of(official, initiative, kept=True)
+        assert (kept.tally, kept.eligible, kept.overridden, kept.missing, kept.reasons) == (
+            fresh.tally,
+            fresh.eligible,
+            fresh.overridden,
+            fresh.missing,
+            fresh.reasons,
+        )
+        with django_assert_num_queries(0):
+            again = eligibility_of(official, initiative, kept=True)
+        assert again.tally == fresh.tally and again.eligible == fresh.eligible
+        return fresh
+
+    assert agrees().workshop_sessions == 0
+    first, second, _third = w["workshop_sessions"]
+    f.attend(official, first, minutes=100)
+    assert agrees().workshop_sessions == 1
+    record_attendance(session=second, statuses={official.pk: AttendanceStatus.PRESENT}, by=w["regional"])  # bulk
+    assert agrees().workshop_sessions == 2
+    Attendance.objects.filter(official=official, session=first).update(seconds=80 * 60)  # not announced
+    assert eligibility_of(official, initiative, kept=True).workshop_minutes == 100  # as kept
+    first.ends_at = first.starts_at + timedelta(minutes=400)  # 80 of 400 minutes: too short now
+    first.save()
+    assert agrees().workshop_sessions == 1
+    initiative.attendance_threshold_percent = 10
+    initiative.save()
+    assert agrees().workshop_sessions == 2
+    override = EligibilityOverride.objects.create(
+        initiative=initiative, official=official, eligible=False, reason="Left early", decided_by=w["regional"]
+    )
+    assert agrees().overridden is True
+    override.delete()
+    assert agrees().overridden is False
+    assert eligibility_of(w["b"], initiative, kept=True).workshop_sessions == 0  # each official their own
+
+
+def test_the_home_shows_the_kept_preview(client, cohort):
+    w = cohort
+    w["initiative"].stage = "workshop"
+    w["initiative"].save()
+    client.force_login(w["a"].user)
+    assert "Take part in the launch." in client.get(reverse("home")).text
+    f.attend(w["a"], w["session"], minutes=100)
+    page = client.get(reverse("home")).text
+    assert "Take part in the launch." not in page and "Take part in 2 more workshop sessions." in page

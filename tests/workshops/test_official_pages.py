@@ -416,10 +416,11 @@ def _add_sessions(w, many):
 # official's page reads the official and their initiative in one query (issue 14, item 2, session 24); one
 # fewer on every page since the session is read from the cache (cached_db), and the home one more fewer since the
 # initiative's events and sessions are kept until they change (initiative/home.py; session 26); one fewer on
-# every page since the official and their initiative are kept until they change (authorities/mixins.py).)
+# every page since the official and their initiative are kept until they change (authorities/mixins.py); the home
+# 1 since what it shows of the official and their attendance are kept until they change (issue 14, session 29).)
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("home", 6), ("my_sessions", 5), ("my_sessions_calendar", 5), ("registration", 5), ("profile", 1)],
+    [("home", 1), ("my_sessions", 5), ("my_sessions_calendar", 5), ("registration", 5), ("profile", 1)],
 )
 def test_official_page_query_count_does_not_grow(client, portal, name, queries):  # noqa: F811
     _login(client, portal)
@@ -427,8 +428,9 @@ def test_official_page_query_count_does_not_grow(client, portal, name, queries):
     client.get(url)
     assert _count(client, url) == queries
     _add_sessions(portal["a"], 12)
-    # The home's first page after the change reads the events and sessions again (one query, however many).
-    assert _count(client, url) == queries + (name == "home")
+    # The home's first page after the change reads again the events and sessions (one query, however many), the
+    # attendance the rule reads (two) and what it shows of the official (three, as the events changed).
+    assert _count(client, url) == queries + 6 * (name == "home")
     assert _count(client, url) == queries
 
 
@@ -478,3 +480,60 @@ def test_official_facts_cost_three_queries_and_are_only_the_officials_own(portal
     other = OfficialFacts.of(b["official"], b["initiative"])  # the other government's official sees none of it
     assert (other.automapeo, other.answered, other.recognized) == (None, {QuestionnaireKind.ENTRY}, "")
     assert other.registered_event.pk == b["edition_1"].pk
+
+
+def test_home_keeps_what_the_official_did_until_it_changes(client, portal, django_capture_on_commit_callbacks):  # noqa: F811
+    """What the home shows of the official (registration, Automapeo, questionnaires, recognitions) and their path
+    to the recognition are kept between pages (initiative/home.py, certificates/eligibility.py): the second page
+    reads none of their tables, and each change through the portal's services shows on the next page."""
+    from alp_portal.generations import written_in_bulk
+    from certificates.models import EligibilityOverride
+    from certificates.services import start_issuance
+    from workshops.services import reopen_automapeo, save_automapeo
+
+    a = _login(client, portal)
+    initiative = a["initiative"]
+
+    def home():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("home"))
+        sql = " ".join(q["sql"] for q in queries.captured_queries)
+        return {t.key: t.done for t, _ in response.context["tasks"]}, 'FROM "workshops_' in sql or 'FROM "certif' in sql
+
+    tasks, read = home()
+    assert read and tasks["automapeo"] is False and tasks["entry_questionnaire"] is False
+    assert home() == (tasks, False)  # kept: none of their tables read
+    save_automapeo(
+        official=a["official"], initiative=initiative, user=a["official"].user, revision=0, actions=[], submit=True
+    )
+    tasks, read = home()
+    assert read and tasks["automapeo"] is True
+    automapeo = a["official"].local_government.automapeos.get()
+    reopen_automapeo(automapeo=automapeo, reason="Falta una acción", by=portal["users"]["regional"])
+    assert home()[0]["automapeo"] is False
+    QuestionnaireResponse.objects.create(
+        official=a["official"], initiative=initiative, kind=QuestionnaireKind.ENTRY, knowledge=2
+    )
+    assert home()[0]["entry_questionnaire"] is True
+    Initiative.objects.filter(pk=initiative.pk).update(stage="launch")
+    written_in_bulk(Initiative)
+    assert home()[0]["register"] is True
+    a["registration"].delete()
+    assert home()[0]["register"] is False
+    Initiative.objects.filter(pk=initiative.pk).update(stage="certification")
+    written_in_bulk(Initiative)
+    assert "recognitions" not in home()[0]
+    EligibilityOverride.objects.create(
+        initiative=initiative,
+        official=a["official"],
+        eligible=True,
+        reason="Asistió",
+        decided_by=portal["users"]["regional"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        start_issuance(
+            initiative=Initiative.objects.get(pk=initiative.pk),
+            by=portal["users"]["regional"],
+            official_ids=[a["official"].pk],
+        )
+    assert "recognitions" in home()[0]  # issued in bulk, announced
