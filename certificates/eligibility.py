@@ -284,7 +284,7 @@ def eligibility_of(official, initiative, *, kept=False):
     that issue read it, `eligibility_rows`). Two queries.
 
     `kept`: their attendance and the decision as kept since those tables last changed, for a page that only
-    reads (the official's home; none when kept). The rule is applied to them here all the same. What is decided
+    reads (the official's home; no query once kept). The rule is applied to them here all the same. What is decided
     on (issuing, the staff's lists) always reads the rows."""
     if not kept:
         return _eligibility(initiative, [official], full=False)[0]
