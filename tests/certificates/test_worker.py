@@ -37,6 +37,17 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 PEOPLE = 2 * CHUNK_SIZE + 20  # three chunks: time to kill the worker while it is on the second one
 
 
+@pytest.fixture(autouse=True)
+def shared_cache_table():
+    """The workers run on the production settings, whose cache is a table of the database: created with the schema
+    under those settings (alp_portal/migrations/0002), not under the tests' (a cache in memory). Issuing announces
+    the recognitions it writes there (alp_portal/generations.py)."""
+    from alp_portal import settings as production
+
+    with override_settings(CACHES=production.CACHES):
+        call_command("createcachetable", verbosity=0)
+
+
 def worker_environment(media_root):
     database = connection.settings_dict
     credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
