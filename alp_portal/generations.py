@@ -109,13 +109,19 @@ def _found(key, value):
 def written_in_bulk(*models):
     """Rows of `models` were written without a signal (`QuerySet.update()`, `bulk_create()`, raw SQL): whatever
     was kept from them is stale."""
-    for generation in {generation for model in models for generation in _FOLLOWERS.get(model, ())}:
-        generation.changed()
+    _changed({generation for model in models for generation in _FOLLOWERS.get(model, ())})
 
 
 def everything_written():
     """Rows of any model may have changed (a bulk load, an edit by hand in psql): nothing kept is to be trusted."""
-    for generation in {generation for generations in _FOLLOWERS.values() for generation in generations}:
+    _changed({generation for generations in _FOLLOWERS.values() for generation in generations})
+
+
+def _changed(generations):
+    # In one order in every process: with the database cache, a new token is a row written in the writer's
+    # transaction, locked until it commits, and two writers that took two such rows in opposite orders would
+    # each wait for the other (a set's order differs from one process to another).
+    for generation in sorted(generations, key=lambda generation: generation.key):
         generation.changed()
 
 

@@ -188,3 +188,18 @@ def test_a_session_fetched_ahead_is_taken_once(session_loads):
         session.save()
         assert SessionStore(session.session_key).load()["note"] == "after"  # read again, not the copy
     assert len(session_loads) == 1 and cache.get(key)["note"] == "after"
+
+
+def test_generations_written_in_bulk_change_in_one_order_in_every_process(monkeypatch):
+    """The tokens are rows of the database cache, locked by the writer's transaction until it commits: every
+    writer takes them in the order of their keys, whatever order a process's sets give."""
+    from alp_portal import generations
+    from workshops.models import Attendance
+
+    order = []
+    monkeypatch.setattr(generations.Generation, "changed", lambda self, **kwargs: order.append(self.key))
+    generations.written_in_bulk(Attendance)
+    assert len(order) >= 3 and order == sorted(order)  # the admin's counts and rows, the home's eligibility
+    order.clear()
+    generations.everything_written()
+    assert len(order) == len(set(order)) > 5 and order == sorted(order)
