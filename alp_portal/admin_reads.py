@@ -43,7 +43,7 @@ ROWS = Generation("admin-rows")
 # (the rows' generation, what a page's rendered rows depend on) -> their HTML, in each process: the HTML depends on
 # the code that rendered it, which a new release changes (processes restart then; the shared cache would keep it).
 _PAGES = OrderedDict()
-_PAGES_LIMIT = 128  # pages; a page of 50 rows is ~30 KB of HTML
+_PAGES_LIMIT = 128  # pages; the rows of a page of 50 attendances are 33 KB of HTML
 _PAGES_LOCK = threading.Lock()
 
 # Every table a compiled query reads, its subqueries' too: Django quotes each name after FROM or JOIN.
