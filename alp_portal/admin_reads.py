@@ -21,8 +21,6 @@ through a model no list declares) is run as before.
 """
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -35,16 +33,17 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from .generations import Generation
+from .memo import keep
 
 READS = Generation("admin-reads")
 # The rendered rows of the pages of the same lists: the tables of their rows and of the rows those join.
 ROWS = Generation("admin-rows")
 
-# (the rows' generation, what a page's rendered rows depend on) -> their HTML, in each process: the HTML depends on
-# the code that rendered it, which a new release changes (processes restart then; the shared cache would keep it).
-_PAGES = OrderedDict()
+# (the rows' generation, what a page's rendered rows depend on) -> their HTML, in each process (alp_portal/memo.py):
+# the HTML depends on the code that rendered it, which a new release changes (processes restart then; the shared
+# cache would keep it).
+_PAGES = {}
 _PAGES_LIMIT = 128  # pages; the rows of a page of 50 attendances are 33 KB of HTML
-_PAGES_LOCK = threading.Lock()
 
 # Every table a compiled query reads, its subqueries' too: Django quotes each name after FROM or JOIN.
 _TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
@@ -126,18 +125,11 @@ def page_key(rows, cl):
 
 def kept_page(key):
     """The rendered rows kept under `key` (`page_key`), or None."""
-    with _PAGES_LOCK:
-        html = _PAGES.get(key)
-        if html is not None:
-            _PAGES.move_to_end(key)
-        return html
+    return _PAGES.get(key)
 
 
 def keep_page(key, html):
-    with _PAGES_LOCK:
-        _PAGES[key] = html
-        if len(_PAGES) > _PAGES_LIMIT:
-            _PAGES.popitem(last=False)
+    keep(_PAGES, key, html, limit=_PAGES_LIMIT)
 
 
 class RowsOnDemand(Sequence):

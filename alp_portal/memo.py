@@ -7,7 +7,13 @@ def remembered(store, key, build, *, limit):
     """`store[key]`, built by `build()` the first time; `store` is emptied when it holds `limit` values."""
     value = store.get(key)
     if value is None:
-        if len(store) >= limit:
-            store.clear()
-        value = store[key] = build()
+        value = keep(store, key, build(), limit=limit)
+    return value
+
+
+def keep(store, key, value, *, limit):
+    """Puts `value` in `store` under `key` (for a value built elsewhere than where it is read); returns it."""
+    if len(store) >= limit:
+        store.clear()
+    store[key] = value
     return value

@@ -7,6 +7,6 @@ class InitiativeConfig(AppConfig):
     verbose_name = _("Initiative")
 
     def ready(self):
-        from .home import follow_event_sessions
+        from .home import follow_home_reads
 
-        follow_event_sessions()  # in every process: a worker's change is seen by the web's next home page
+        follow_home_reads()  # in every process: a worker's change is seen by the web's next home page

@@ -32,7 +32,7 @@ EVENT_SESSIONS = Generation("initiative-event-sessions")
 OFFICIAL_FACTS = Generation("initiative-official-facts")
 
 
-def follow_event_sessions():
+def follow_home_reads():
     EVENT_SESSIONS.follow(Initiative, Event, Session)
     OFFICIAL_FACTS.follow(Registration, Event, Automapeo, QuestionnaireResponse, Recognition)
 

@@ -206,12 +206,15 @@ def rendered_rows(cl):
     pages, if no cell read the database: a cell that did depends on what the page's key does not follow."""
     planned = columns(cl)
     key = getattr(cl, "page_key", None)
-    if key is None:
-        return [SafeString("".join([column.cell(result) for column in planned])) for result in cl.result_list]
     queried = []
-    with connections[cl.queryset.db].execute_wrapper(lambda execute, *args: queried.append(1) or execute(*args)):
+    watched = (
+        contextlib.nullcontext()
+        if key is None
+        else connections[cl.queryset.db].execute_wrapper(lambda execute, *args: queried.append(1) or execute(*args))
+    )
+    with watched:
         html = [SafeString("".join([column.cell(result) for column in planned])) for result in cl.result_list]
-    if not queried:
+    if key is not None and not queried:
         keep_page(key, html)
     return html
 
